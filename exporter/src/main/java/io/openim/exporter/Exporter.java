@@ -1,0 +1,81 @@
+package io.openim.exporter;
+
+import io.openim.exporter.config.ExporterConfig;
+import io.openim.exporter.discovery.DiscoveryCheck;
+import io.openim.exporter.discovery.EtcdRegistry;
+import io.openim.exporter.discovery.Registry;
+import io.openim.exporter.discovery.TcpProber;
+import io.openim.exporter.discovery.ZooKeeperRegistry;
+import io.openim.exporter.http.HttpEndpoints;
+import io.openim.exporter.metrics.ExporterCollector;
+import io.openim.exporter.runtime.ResultStore;
+import io.openim.exporter.runtime.Scheduler;
+import io.openim.exporter.source.EtcdClients;
+import io.openim.exporter.source.ZooKeeperClients;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Wires config → sources → checks → scheduler → store → collector → HTTP. */
+public final class Exporter implements AutoCloseable {
+    private final ResultStore store = new ResultStore();
+    private final Scheduler scheduler = new Scheduler(store, Clock.systemUTC());
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final HttpEndpoints http;
+
+    private Exporter(ExporterConfig config, boolean jvmMetrics) throws IOException {
+        registry.register(new ExporterCollector(store, Version.get()));
+        if (jvmMetrics) {
+            JvmMetrics.builder().register(registry);
+        }
+        http = new HttpEndpoints(config.server().host(), config.server().port(), registry, store, Version.get());
+        if (config.discovery().enabled()) {
+            DiscoveryCheck discovery = discovery(config.discovery());
+            discovery.start();
+            scheduler.start(discovery);
+        }
+        http.start();
+    }
+
+    /** Starts collecting and serving; {@code jvmMetrics} is false only where several run in one JVM (tests). */
+    public static Exporter start(ExporterConfig config, boolean jvmMetrics) throws IOException {
+        return new Exporter(config, jvmMetrics);
+    }
+
+    private static DiscoveryCheck discovery(ExporterConfig.Discovery d) {
+        List<Registry> registries = new ArrayList<>();
+        if (d.etcd().enabled()) {
+            registries.add(new EtcdRegistry(EtcdClients.create(d.etcd()), d.etcd().rootDirectory()));
+        }
+        if (d.zookeeper().enabled()) {
+            registries.add(new ZooKeeperRegistry(ZooKeeperClients.create(d.zookeeper()), d.zookeeper().schema()));
+        }
+        var registryTimeout = d.etcd().enabled() && d.zookeeper().enabled()
+                ? max(d.etcd().timeout(), d.zookeeper().timeout())
+                : d.etcd().enabled() ? d.etcd().timeout() : d.zookeeper().timeout();
+        return new DiscoveryCheck(registries, d.generation(), d.services(), d.interval(), d.timeout(), registryTimeout,
+                "off".equals(d.probe().mode()) ? null : new TcpProber(), d.probe().timeout(), d.probe().concurrency());
+    }
+
+    private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    public ResultStore store() {
+        return store;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        scheduler.close();
+    }
+}

@@ -1,0 +1,278 @@
+package io.openim.exporter.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Builds the effective configuration: defaults, then what OpenIM's own config directory says,
+ * then the exporter's YAML file on top. Every problem becomes one {@link ConfigException} line.
+ */
+public final class ConfigLoader {
+
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+
+    private final Map<String, String> env;
+    private final YAMLMapper mapper;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = env;
+        this.mapper = YAMLMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .addModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()))
+                .build();
+    }
+
+    public static ConfigLoader fromEnvironment() {
+        return new ConfigLoader(System.getenv());
+    }
+
+    /** Either argument may be null: no file means defaults, no directory means no OpenIM config. */
+    public ExporterConfig load(Path configFile, Path openImConfigDir) throws ConfigException {
+        ObjectNode tree = JsonNodeFactory.instance.objectNode();
+        if (openImConfigDir != null) {
+            merge(tree, new OpenImConfigReader(mapper).read(openImConfigDir));
+        }
+        if (configFile != null) {
+            merge(tree, readFile(configFile));
+        }
+        interpolate(tree, "");
+        ExporterConfig config;
+        try {
+            config = mapper.treeToValue(tree, ExporterConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(describe(e));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid configuration: " + e.getMessage());
+        }
+        config = Secrets.resolveFiles(config);
+        ConfigValidator.validate(config);
+        return config;
+    }
+
+    private ObjectNode readFile(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("--config: file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("--config: cannot read " + file + ": " + e.getMessage());
+        }
+        if (text.isBlank()) {
+            throw new ConfigException("--config: file " + file + " is empty");
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() != null ? " at line " + e.getLocation().getLineNr() : "";
+            throw new ConfigException("--config: " + file + " is not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
+        }
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            throw new ConfigException("--config: file " + file + " is empty");
+        }
+        if (!node.isObject()) {
+            throw new ConfigException("--config: " + file + " must hold a YAML mapping at the top, not a " + node.getNodeType().name().toLowerCase());
+        }
+        return (ObjectNode) node;
+    }
+
+    /** Deep merge: mappings merge key by key, anything else in {@code top} replaces. */
+    static void merge(ObjectNode base, ObjectNode top) {
+        top.fields().forEachRemaining(e -> {
+            JsonNode existing = base.get(e.getKey());
+            if (existing instanceof ObjectNode eo && e.getValue() instanceof ObjectNode to) {
+                merge(eo, to);
+            } else {
+                base.set(e.getKey(), e.getValue().deepCopy());
+            }
+        });
+    }
+
+    /** Replaces ${VAR} and ${VAR:-default} in string values, so secrets can come from the environment. */
+    private void interpolate(JsonNode node, String path) throws ConfigException {
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+                if (e.getValue().isTextual()) {
+                    e.setValue(new TextNode(substitute(e.getValue().textValue(), child)));
+                } else {
+                    interpolate(e.getValue(), child);
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode item = node.get(i);
+                if (item.isTextual()) {
+                    ((com.fasterxml.jackson.databind.node.ArrayNode) node).set(i, new TextNode(substitute(item.textValue(), path + "[" + i + "]")));
+                } else {
+                    interpolate(item, path + "[" + i + "]");
+                }
+            }
+        }
+    }
+
+    private String substitute(String value, String path) throws ConfigException {
+        Matcher m = ENV_REF.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = env.get(m.group(1));
+            if (v == null) {
+                if (m.group(2) == null) {
+                    throw ConfigException.at(path, "environment variable " + m.group(1) + " is not set");
+                }
+                v = m.group(2);
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /** Turns Jackson's multi-line messages into "field.path: problem". */
+    static String describe(JsonProcessingException e) {
+        String path = e instanceof JsonMappingException jm ? path(jm) : "";
+        String problem;
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            problem = "unknown field" + (known.isEmpty() ? "" : " (known fields here: " + known + ")");
+        } else if (e instanceof InvalidFormatException f) {
+            problem = "expected " + typeName(f.getTargetType()) + ", got '" + f.getValue() + "'";
+        } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            problem = "expected " + typeName(m.getTargetType()) + firstLineAfterColon(m.getOriginalMessage());
+        } else {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            problem = root instanceof ConfigException ce ? ce.getMessage()
+                    : firstLine(root == e ? e.getOriginalMessage() : String.valueOf(root.getMessage()));
+        }
+        return path.isEmpty() ? problem : path + ": " + problem;
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == Duration.class) {
+            return "a duration such as 500ms, 15s or 1m";
+        }
+        if (java.util.List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type.isRecord()) {
+            return "a mapping";
+        }
+        return type.getSimpleName();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static String firstLineAfterColon(String msg) {
+        String line = firstLine(msg);
+        int from = line.indexOf("from ");
+        return from >= 0 ? " (got " + line.substring(from + 5).replace("(", "").replace(")", "").trim() + ")" : "";
+    }
+
+    /** "500ms", "15s", "2m", "1h". A number without unit is refused: it is ambiguous. */
+    static final class DurationDeserializer extends StdDeserializer<Duration> {
+        private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+        DurationDeserializer() {
+            super(Duration.class);
+        }
+
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            String text = p.getValueAsString();
+            Matcher m = text == null ? null : FORMAT.matcher(text.trim());
+            if (m == null || !m.matches()) {
+                return (Duration) ctx.handleWeirdStringValue(Duration.class, String.valueOf(text == null ? p.getText() : text),
+                        "not a duration");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+    }
+
+    public static String format(Duration d) {
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.toSeconds();
+        if (s != 0 && s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        if (s != 0 && s % 60 == 0) {
+            return s / 60 + "m";
+        }
+        return s + "s";
+    }
+
+    YAMLMapper mapper() {
+        return mapper;
+    }
+}

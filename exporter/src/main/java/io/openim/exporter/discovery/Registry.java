@@ -1,0 +1,25 @@
+package io.openim.exporter.discovery;
+
+import java.time.Duration;
+
+/**
+ * A service registry that OpenIM's gRPC clients resolve from (etcd, ZooKeeper; Kubernetes
+ * Endpoints can join as a third implementation). It keeps a live view updated by watches and
+ * re-reads everything on {@link #resync}, the safety net for missed events.
+ */
+public interface Registry extends AutoCloseable {
+    /** The label value, and the source name: "etcd", "zookeeper". */
+    String name();
+
+    /** Connects and starts watching in the background; calls {@code onChange} after each update. */
+    void start(Runnable onChange);
+
+    /** A full, authoritative re-read; returns within {@code timeout} or throws. */
+    void resync(Duration timeout) throws Exception;
+
+    /** The current view, without I/O. */
+    RegistrySnapshot snapshot();
+
+    @Override
+    void close();
+}

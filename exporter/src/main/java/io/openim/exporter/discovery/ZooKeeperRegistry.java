@@ -1,0 +1,154 @@
+package io.openim.exporter.discovery;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.KeeperException;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * OpenIM's ZooKeeper registrations (v3.7 to v3.8.1): ephemeral sequential children of
+ * {@code /<schema>/<service>} named {@code _c_<guid>-ip:port_NNNNNNNNNN}, whose data is the raw
+ * {@code ip:port} that the resolver dials. Empty data resolves to nothing.
+ */
+public final class ZooKeeperRegistry implements Registry {
+    private final CuratorFramework client;
+    private final String root;
+    private final LiveView view = new LiveView();
+    private final ExecutorService reader = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "zookeeper-resync");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile String error = "not read yet";
+    private volatile boolean connected;
+    private CuratorCache cache;
+
+    public ZooKeeperRegistry(CuratorFramework client, String schema) {
+        this.client = client;
+        this.root = "/" + schema;
+    }
+
+    @Override
+    public String name() {
+        return "zookeeper";
+    }
+
+    @Override
+    public void start(Runnable onChange) {
+        client.getConnectionStateListenable().addListener((c, state) -> {
+            connected = state.isConnected();
+            if (!connected) {
+                error = "connection " + state.name().toLowerCase();
+            }
+            onChange.run();
+        });
+        client.start();
+        cache = CuratorCache.build(client, root);
+        cache.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, node) -> {
+                    apply(node, false);
+                    onChange.run();
+                })
+                .forDeletes(node -> {
+                    apply(node, true);
+                    onChange.run();
+                })
+                .build());
+        cache.start();
+    }
+
+    private void apply(ChildData node, boolean deleted) {
+        String[] parts = node.getPath().substring(root.length()).split("/");
+        // "", service, child: only the children of a service node are registrations
+        if (parts.length != 3) {
+            return;
+        }
+        if (deleted) {
+            view.remove(parts[1], parts[2]);
+        } else {
+            view.put(parts[1], parts[2], address(node.getData()));
+        }
+    }
+
+    @Override
+    public void resync(Duration timeout) throws Exception {
+        Future<Map<String, Map<String, String>>> read = reader.submit(this::readAll);
+        try {
+            view.replace(read.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            error = connected ? null : "not connected";
+        } catch (TimeoutException e) {
+            read.cancel(true);
+            error = "no answer from ZooKeeper within " + timeout.toMillis() + " ms";
+            throw e;
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable t = e.getCause();
+            error = t instanceof KeeperException ke ? "ZooKeeper: " + ke.code().name().toLowerCase()
+                    : t.getClass().getSimpleName() + ": " + t.getMessage();
+            throw e;
+        }
+    }
+
+    private Map<String, Map<String, String>> readAll() throws Exception {
+        if (!client.getZookeeperClient().isConnected()) {
+            throw new IllegalStateException("not connected to ZooKeeper at " + client.getZookeeperClient().getCurrentConnectionString());
+        }
+        Map<String, Map<String, String>> all = new HashMap<>();
+        for (String service : children(root)) {
+            Map<String, String> entries = new HashMap<>();
+            for (String child : children(root + "/" + service)) {
+                try {
+                    entries.put(child, address(client.getData().forPath(root + "/" + service + "/" + child)));
+                } catch (KeeperException.NoNodeException gone) {
+                    // deregistered between the two reads
+                }
+            }
+            all.put(service, entries);
+        }
+        return all;
+    }
+
+    private List<String> children(String path) throws Exception {
+        try {
+            return client.getChildren().forPath(path);
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        }
+    }
+
+    private static String address(byte[] data) {
+        if (data == null || data.length == 0) {
+            return null;
+        }
+        String s = new String(data, StandardCharsets.UTF_8).trim();
+        return s.isEmpty() ? null : s;
+    }
+
+    @Override
+    public RegistrySnapshot snapshot() {
+        String err = connected ? error : (error == null ? "not connected" : error);
+        return new RegistrySnapshot(name(), err == null, err == null ? "" : err, view.addresses(), view.invalid(),
+                view.changes(), Map.of());
+    }
+
+    @Override
+    public void close() {
+        if (cache != null) {
+            cache.close();
+        }
+        client.close();
+        reader.shutdownNow();
+    }
+}

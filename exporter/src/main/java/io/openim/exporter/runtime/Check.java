@@ -1,0 +1,39 @@
+package io.openim.exporter.runtime;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One concern of the exporter (discovery, later kafka, seq, logs). The scheduler calls
+ * {@link #collect()} on the check's interval, bounded by its timeout, and stores the result;
+ * a check never touches HTTP or metric types.
+ */
+public interface Check extends AutoCloseable {
+    String name();
+
+    Duration interval();
+
+    Duration timeout();
+
+    /** Names of the stores this check reads, for {@code openim_exporter_source_up}. */
+    List<String> sources();
+
+    /** A full cycle: reads its sources (I/O allowed) and returns an immutable result. */
+    CheckResult collect() throws Exception;
+
+    /**
+     * Watch-based checks keep a live view; when it changes they call the listener, and the
+     * scheduler then publishes {@link #current()} at once instead of waiting for the next cycle.
+     */
+    default void onChange(Runnable listener) {
+    }
+
+    /** The result from the live view, without I/O; null when the check has none. */
+    default CheckResult current() {
+        return null;
+    }
+
+    @Override
+    default void close() {
+    }
+}

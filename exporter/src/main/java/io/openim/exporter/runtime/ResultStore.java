@@ -1,0 +1,41 @@
+package io.openim.exporter.runtime;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The latest state of every check. Writers are the scheduler; readers (scrapes) never wait. */
+public final class ResultStore {
+    private final ConcurrentHashMap<String, CheckState> states = new ConcurrentHashMap<>();
+
+    public void register(Check check) {
+        states.putIfAbsent(check.name(), CheckState.initial(check));
+    }
+
+    void completed(String check, CheckResult result, Instant at, Duration took) {
+        states.computeIfPresent(check, (k, s) -> s.completed(result, at, took));
+    }
+
+    void failed(String check, String error, Instant at, Duration took) {
+        states.computeIfPresent(check, (k, s) -> s.failed(error, at, took));
+    }
+
+    void refreshed(String check, CheckResult result) {
+        states.computeIfPresent(check, (k, s) -> s.lastRun() == null ? s : s.refreshed(result));
+    }
+
+    public Collection<CheckState> all() {
+        return List.copyOf(states.values());
+    }
+
+    public CheckState get(String check) {
+        return states.get(check);
+    }
+
+    /** Ready once every check has finished its first cycle, whatever the outcome. */
+    public boolean ready() {
+        return states.values().stream().allMatch(s -> s.lastRun() != null);
+    }
+}

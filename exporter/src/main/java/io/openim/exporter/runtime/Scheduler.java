@@ -1,0 +1,105 @@
+package io.openim.exporter.runtime;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs each check on its own interval and timeout, on its own threads, so a hung source delays
+ * nothing but its own check. A run still going when the next is due is not stacked: the tick
+ * is counted as an error instead.
+ */
+public final class Scheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+
+    private final ResultStore store;
+    private final Clock clock;
+    private final List<ExecutorService> executors = new ArrayList<>();
+    private final List<Check> checks = new ArrayList<>();
+
+    public Scheduler(ResultStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public void start(Check check) {
+        store.register(check);
+        checks.add(check);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("tick-" + check.name()));
+        ExecutorService worker = Executors.newCachedThreadPool(daemon("collect-" + check.name()));
+        ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("publish-" + check.name()));
+        executors.addAll(List.of(ticker, worker, publisher));
+        AtomicBoolean running = new AtomicBoolean();
+        check.onChange(() -> publisher.execute(() -> {
+            CheckResult r = check.current();
+            if (r != null) {
+                store.refreshed(check.name(), r);
+            }
+        }));
+        ticker.scheduleWithFixedDelay(() -> runOnce(check, worker, running), 0, check.interval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void runOnce(Check check, ExecutorService worker, AtomicBoolean running) {
+        Instant start = clock.instant();
+        if (!running.compareAndSet(false, true)) {
+            store.failed(check.name(), "previous cycle still running after " + check.timeout().toMillis() + " ms", start, Duration.ZERO);
+            return;
+        }
+        Future<CheckResult> f = worker.submit(() -> {
+            try {
+                return check.collect();
+            } finally {
+                running.set(false);
+            }
+        });
+        try {
+            CheckResult r = f.get(check.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            store.completed(check.name(), r, start, Duration.between(start, clock.instant()));
+            if (!r.allSourcesUp()) {
+                log.warn("check {}: {}", check.name(), store.get(check.name()).lastError());
+            }
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            fail(check, "timed out after " + check.timeout().toMillis() + " ms", start);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            fail(check, cause.getClass().getSimpleName() + ": " + cause.getMessage(), start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            fail(check, e.toString(), start);
+        }
+    }
+
+    private void fail(Check check, String error, Instant start) {
+        log.warn("check {} failed: {}", check.name(), error);
+        store.failed(check.name(), error, start, Duration.between(start, clock.instant()));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        executors.forEach(ExecutorService::shutdownNow);
+        checks.forEach(Check::close);
+    }
+}
