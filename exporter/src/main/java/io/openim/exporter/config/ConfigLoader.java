@@ -169,7 +169,7 @@ public final class ConfigLoader {
         } else if (e instanceof InvalidFormatException f) {
             problem = "expected " + typeName(f.getTargetType()) + ", got '" + f.getValue() + "'";
         } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-            problem = "expected " + typeName(m.getTargetType()) + firstLineAfterColon(m.getOriginalMessage());
+            problem = "expected " + typeName(m.getTargetType()) + got(m);
         } else {
             Throwable root = e;
             while (root.getCause() != null) {
@@ -226,10 +226,16 @@ public final class ConfigLoader {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private static String firstLineAfterColon(String msg) {
-        String line = firstLine(msg);
-        int from = line.indexOf("from ");
-        return from >= 0 ? " (got " + line.substring(from + 5).replace("(", "").replace(")", "").trim() + ")" : "";
+    /** The offending scalar, when the parser still sits on it. */
+    private static String got(MismatchedInputException m) {
+        try {
+            if (m.getProcessor() instanceof JsonParser p && p.currentToken() != null && p.currentToken().isScalarValue()) {
+                return ", got '" + p.getText() + "'";
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // no value to quote
+        }
+        return "";
     }
 
     /** "500ms", "15s", "2m", "1h". A number without unit is refused: it is ambiguous. */

@@ -32,7 +32,9 @@ final class Secrets {
         try {
             return Files.readString(Path.of(passwordFile)).strip();
         } catch (IOException e) {
-            throw ConfigException.at(section + ".passwordFile", "cannot read " + passwordFile + " (" + e.getClass().getSimpleName() + ")");
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+            throw ConfigException.at(section + ".passwordFile", "cannot read " + passwordFile + ": " + why);
         }
     }
 }

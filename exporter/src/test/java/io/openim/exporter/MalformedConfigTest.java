@@ -1,0 +1,110 @@
+package io.openim.exporter;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every bad config gets one line naming the field and the problem, exit code 2, no stack trace. */
+class MalformedConfigTest {
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("port is text", "server:\n  port: abc\n", "server.port: expected an integer, got 'abc'"),
+                Arguments.of("boolean is text", "discovery:\n  etcd:\n    enabled: maybe\n", "discovery.etcd.enabled: expected true or false"),
+                Arguments.of("list is a scalar", "discovery:\n  etcd:\n    endpoints: 127.0.0.1:2379\n", "discovery.etcd.endpoints: expected a list"),
+                Arguments.of("section is a scalar", "discovery: yes\n", "discovery: expected a mapping"),
+                Arguments.of("unknown top-level key", "metrics:\n  port: 1\n", "metrics: unknown field"),
+                Arguments.of("unknown nested key", "discovery:\n  etcd:\n    endpoint: [127.0.0.1:2379]\n", "discovery.etcd.endpoint: unknown field (known fields here: enabled, endpoints,"),
+                Arguments.of("address without port", "discovery:\n  etcd:\n    endpoints: [127.0.0.1]\n", "discovery.etcd.endpoints[0]: invalid address '127.0.0.1' (want host:port or http://host:port)"),
+                Arguments.of("address port out of range", "discovery:\n  etcd:\n    endpoints: ['127.0.0.1:2379', 'etcd:99999']\n", "discovery.etcd.endpoints[1]: port must be between 1 and 65535, got 99999"),
+                Arguments.of("zookeeper address with scheme", "discovery:\n  zookeeper:\n    enabled: true\n    address: ['http://zk:2181']\n", "discovery.zookeeper.address[0]: invalid address 'http://zk:2181' (want host:port)"),
+                Arguments.of("empty address list", "discovery:\n  etcd:\n    endpoints: []\n", "discovery.etcd.endpoints: must list at least one host:port"),
+                Arguments.of("listen port out of range", "server:\n  port: 70000\n", "server.port: must be between 0 and 65535, got 70000"),
+                Arguments.of("duration without unit", "discovery:\n  interval: 15\n", "discovery.interval: expected a duration such as 500ms, 15s or 1m"),
+                Arguments.of("duration with bad unit", "discovery:\n  interval: 15x\n", "discovery.interval: expected a duration such as 500ms, 15s or 1m, got '15x'"),
+                Arguments.of("zero interval", "discovery:\n  interval: 0s\n", "discovery.interval: must be greater than 0"),
+                Arguments.of("timeout longer than interval", "discovery:\n  interval: 5s\n  timeout: 10s\n", "discovery.timeout: must not be longer than discovery.interval (5s)"),
+                Arguments.of("unknown generation", "discovery:\n  generation: v4\n", "discovery.generation: unknown value 'v4' (want one of auto, main, v3.7, v3.8)"),
+                Arguments.of("unknown log format", "log:\n  format: xml\n", "log.format: unknown value 'xml' (want one of json, text)"),
+                Arguments.of("unknown probe mode", "discovery:\n  probe:\n    mode: icmp\n", "discovery.probe.mode: unknown value 'icmp'"),
+                Arguments.of("root directory with slash", "discovery:\n  etcd:\n    rootDirectory: /openim\n", "discovery.etcd.rootDirectory: must be a non-empty key prefix"),
+                Arguments.of("no registry enabled", "discovery:\n  etcd:\n    enabled: false\n", "discovery: enabled, but neither discovery.etcd.enabled nor discovery.zookeeper.enabled is true"),
+                Arguments.of("unset environment variable", "discovery:\n  etcd:\n    username: root\n    password: ${OPENIM_EXPORTER_TEST_UNSET_VAR}\n", "discovery.etcd.password: environment variable OPENIM_EXPORTER_TEST_UNSET_VAR is not set"),
+                Arguments.of("missing password file", "discovery:\n  etcd:\n    username: root\n    passwordFile: /nonexistent/etcd-password\n", "discovery.etcd.passwordFile: cannot read /nonexistent/etcd-password: no such file"),
+                Arguments.of("password and password file", "discovery:\n  etcd:\n    username: root\n    password: x\n    passwordFile: /etc/hostname\n", "discovery.etcd.passwordFile: set either password or passwordFile, not both"),
+                Arguments.of("password without user", "discovery:\n  etcd:\n    password: secret\n", "discovery.etcd.username: is required when a password is set"),
+                Arguments.of("invalid YAML", "server:\n  port: [9400\n", "is not valid YAML at line"),
+                Arguments.of("top level is a list", "- server\n- port\n", "must hold a YAML mapping at the top, not a array"),
+                Arguments.of("empty file", "", "is empty"),
+                Arguments.of("only a comment", "# nothing here\n", "is empty"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void badConfigGetsOneLineAndExitCode2(String name, String yaml, String expected) throws IOException {
+        Path file = dir.resolve("exporter.yml");
+        Files.writeString(file, yaml);
+        assertOneLineError(List.of("check-config", "--config", file.toString()), expected);
+        // the run command validates the same way, before it binds a port
+        assertOneLineError(List.of("run", "--config", file.toString()), expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("otherCases")
+    void badFilesAndDirectories(String name, List<String> args, String expected) {
+        assertOneLineError(args, expected);
+    }
+
+    static Stream<Arguments> otherCases() throws IOException {
+        Path openim = Files.createTempDirectory("openim-config");
+        Files.writeString(openim.resolve("discovery.yml"), "enable: consul\netcd:\n  rootDirectory: openim\n");
+        Path empty = Files.createTempDirectory("openim-empty");
+        Path badYaml = Files.createTempDirectory("openim-bad");
+        Files.writeString(badYaml.resolve("discovery.yml"), "enable: etcd\netcd: [\n");
+        return Stream.of(
+                Arguments.of("missing config file", List.of("check-config", "--config", "/nonexistent/exporter.yml"), "--config: file /nonexistent/exporter.yml does not exist"),
+                Arguments.of("missing OpenIM directory", List.of("check-config", "--openim-config", "/nonexistent/openim"), "--openim-config: directory /nonexistent/openim does not exist"),
+                Arguments.of("OpenIM directory without discovery files", List.of("check-config", "--openim-config", empty.toString()), "has none of discovery.yml, share.yml, zookeeper.yml"),
+                Arguments.of("OpenIM unknown registry", List.of("check-config", "--openim-config", openim.toString()), "--openim-config: discovery.yml: enable: unknown registry 'consul' (want etcd, zookeeper or kubernetes)"),
+                Arguments.of("OpenIM file not YAML", List.of("check-config", "--openim-config", badYaml.toString()), "discovery.yml is not valid YAML"),
+                Arguments.of("unknown option", List.of("--confg", "x.yml"), "Unknown options: '--confg'"));
+    }
+
+    private static void assertOneLineError(List<String> args, String expected) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.setOut(new PrintWriter(out, true));
+            sub.setErr(new PrintWriter(err, true));
+        }
+        int code = cl.execute(args.toArray(String[]::new));
+        String message = err.toString().strip();
+        assertEquals(2, code, "exit code for " + args + ", stderr: " + message);
+        List<String> lines = new ArrayList<>(message.lines().toList());
+        assertEquals(1, lines.size(), "exactly one line on stderr, got:\n" + message);
+        assertTrue(message.startsWith("openim-exporter: "), message);
+        assertTrue(message.contains(expected), "expected '" + expected + "' in: " + message);
+        assertFalse(message.contains("Exception") || message.contains("\tat "), "no stack trace or exception names: " + message);
+        assertEquals("", out.toString(), "nothing on stdout");
+    }
+}
