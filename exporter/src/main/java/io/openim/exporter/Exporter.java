@@ -49,20 +49,14 @@ public final class Exporter implements AutoCloseable {
     private static DiscoveryCheck discovery(ExporterConfig.Discovery d) {
         List<Registry> registries = new ArrayList<>();
         if (d.etcd().enabled()) {
-            registries.add(new EtcdRegistry(EtcdClients.create(d.etcd()), d.etcd().rootDirectory()));
+            registries.add(new EtcdRegistry(EtcdClients.create(d.etcd()), d.etcd().rootDirectory(), d.etcd().timeout()));
         }
         if (d.zookeeper().enabled()) {
-            registries.add(new ZooKeeperRegistry(ZooKeeperClients.create(d.zookeeper()), d.zookeeper().schema()));
+            registries.add(new ZooKeeperRegistry(ZooKeeperClients.create(d.zookeeper()), d.zookeeper().schema(),
+                    d.zookeeper().timeout()));
         }
-        var registryTimeout = d.etcd().enabled() && d.zookeeper().enabled()
-                ? max(d.etcd().timeout(), d.zookeeper().timeout())
-                : d.etcd().enabled() ? d.etcd().timeout() : d.zookeeper().timeout();
-        return new DiscoveryCheck(registries, d.generation(), d.services(), d.interval(), d.timeout(), registryTimeout,
+        return new DiscoveryCheck(registries, d.generation(), d.services(), d.interval(), d.timeout(),
                 "off".equals(d.probe().mode()) ? null : new TcpProber(), d.probe().timeout(), d.probe().concurrency());
-    }
-
-    private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 
     public ResultStore store() {

@@ -41,6 +41,7 @@ class MalformedConfigTest {
                 Arguments.of("duration with bad unit", "discovery:\n  interval: 15x\n", "discovery.interval: expected a duration such as 500ms, 15s or 1m, got '15x'"),
                 Arguments.of("zero interval", "discovery:\n  interval: 0s\n", "discovery.interval: must be greater than 0"),
                 Arguments.of("timeout longer than interval", "discovery:\n  interval: 5s\n  timeout: 10s\n", "discovery.timeout: must not be longer than discovery.interval (5s)"),
+                Arguments.of("check timeout too short for its registries", "discovery:\n  timeout: 2s\n  etcd:\n    timeout: 2s\n", "discovery.timeout: must be longer than the slowest enabled registry timeout plus probe.timeout (3s), got 2s"),
                 Arguments.of("unknown generation", "discovery:\n  generation: v4\n", "discovery.generation: unknown value 'v4' (want one of auto, main, v3.7, v3.8)"),
                 Arguments.of("unknown log format", "log:\n  format: xml\n", "log.format: unknown value 'xml' (want one of json, text)"),
                 Arguments.of("unknown probe mode", "discovery:\n  probe:\n    mode: icmp\n", "discovery.probe.mode: unknown value 'icmp'"),

@@ -59,6 +59,19 @@ final class ConfigValidator {
         if (z.schema().isBlank() || z.schema().contains("/")) {
             throw ConfigException.at("discovery.zookeeper.schema", "must be a non-empty name without '/', got '" + z.schema() + "'");
         }
+        Duration slowest = Duration.ZERO;
+        if (e.enabled()) {
+            slowest = e.timeout();
+        }
+        if (z.enabled() && z.timeout().compareTo(slowest) > 0) {
+            slowest = z.timeout();
+        }
+        Duration needed = slowest.plus("off".equals(d.probe().mode()) ? Duration.ZERO : d.probe().timeout());
+        if (d.enabled() && d.timeout().compareTo(needed) <= 0) {
+            // registries are read in parallel, then addresses probed: a shorter check timeout would cut every cycle
+            throw ConfigException.at("discovery.timeout", "must be longer than the slowest enabled registry timeout plus probe.timeout ("
+                    + ConfigLoader.format(needed) + "), got " + ConfigLoader.format(d.timeout()));
+        }
         if (d.enabled() && !e.enabled() && !z.enabled()) {
             throw ConfigException.at("discovery", "enabled, but neither discovery.etcd.enabled nor discovery.zookeeper.enabled is true");
         }

@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * For each OpenIM RPC service: how many addresses a gRPC client would resolve from each registry
@@ -31,7 +30,6 @@ public final class DiscoveryCheck implements Check {
     private final List<String> services;
     private final Duration interval;
     private final Duration timeout;
-    private final Duration registryTimeout;
     private final ProbeBook probes;
     private final ExecutorService resyncs;
     private volatile Runnable onChange = () -> { };
@@ -39,18 +37,16 @@ public final class DiscoveryCheck implements Check {
     /**
      * @param generation      "auto", "v3.7", "v3.8" or "main"
      * @param services        explicit service list, or empty for the generation's names
-     * @param registryTimeout bound on each registry's re-read
      * @param prober          null to switch probing off
      */
     public DiscoveryCheck(List<Registry> registries, String generation, List<String> services, Duration interval,
-                          Duration timeout, Duration registryTimeout, EndpointProber prober, Duration probeTimeout,
+                          Duration timeout, EndpointProber prober, Duration probeTimeout,
                           int probeConcurrency) {
         this.registries = List.copyOf(registries);
         this.generation = generation;
         this.services = List.copyOf(services);
         this.interval = interval;
         this.timeout = timeout;
-        this.registryTimeout = registryTimeout;
         this.probes = prober == null ? null : new ProbeBook(prober, probeTimeout, probeConcurrency);
         this.resyncs = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "discovery-resync");
@@ -95,15 +91,14 @@ public final class DiscoveryCheck implements Check {
         for (Registry r : registries) {
             reads.add(CompletableFuture.runAsync(() -> {
                 try {
-                    r.resync(registryTimeout);
+                    r.resync();
                 } catch (Exception e) {
                     log.debug("re-read of {} failed", r.name(), e);
                 }
             }, resyncs));
         }
-        // each resync bounds itself; this bound only guards against a registry that ignores its own
-        CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
-                .get(registryTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        // each re-read is bounded by its registry's timeout; the scheduler's check timeout is the backstop
+        CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).get();
         List<RegistrySnapshot> snaps = snapshots();
         if (probes != null) {
             probes.refresh(addresses(snaps));

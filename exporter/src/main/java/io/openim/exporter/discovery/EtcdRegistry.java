@@ -33,6 +33,7 @@ public final class EtcdRegistry implements Registry {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Client client;
+    private final Duration timeout;
     private final String prefix;
     private final LiveView view = new LiveView();
     private volatile Map<String, Long> leaseTtl = Map.of();
@@ -41,8 +42,9 @@ public final class EtcdRegistry implements Registry {
     private volatile boolean watchBroken;
     private volatile Runnable onChange = () -> { };
 
-    public EtcdRegistry(Client client, String rootDirectory) {
+    public EtcdRegistry(Client client, String rootDirectory, Duration timeout) {
         this.client = client;
+        this.timeout = timeout;
         this.prefix = rootDirectory + "/";
     }
 
@@ -57,7 +59,7 @@ public final class EtcdRegistry implements Registry {
     }
 
     @Override
-    public void resync(Duration timeout) throws Exception {
+    public void resync() throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             GetResponse resp = client.getKVClient()

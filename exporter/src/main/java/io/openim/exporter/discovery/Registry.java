@@ -1,7 +1,5 @@
 package io.openim.exporter.discovery;
 
-import java.time.Duration;
-
 /**
  * A service registry that OpenIM's gRPC clients resolve from (etcd, ZooKeeper; Kubernetes
  * Endpoints can join as a third implementation). It keeps a live view updated by watches and
@@ -14,8 +12,8 @@ public interface Registry extends AutoCloseable {
     /** Connects and starts watching in the background; calls {@code onChange} after each update. */
     void start(Runnable onChange);
 
-    /** A full, authoritative re-read; returns within {@code timeout} or throws. */
-    void resync(Duration timeout) throws Exception;
+    /** A full, authoritative re-read; returns within the registry's own timeout or throws. */
+    void resync() throws Exception;
 
     /** The current view, without I/O. */
     RegistrySnapshot snapshot();

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ZooKeeperRegistry implements Registry {
     private final CuratorFramework client;
+    private final Duration timeout;
     private final String root;
     private final LiveView view = new LiveView();
     private final ExecutorService reader = Executors.newCachedThreadPool(r -> {
@@ -36,8 +37,9 @@ public final class ZooKeeperRegistry implements Registry {
     private volatile boolean connected;
     private CuratorCache cache;
 
-    public ZooKeeperRegistry(CuratorFramework client, String schema) {
+    public ZooKeeperRegistry(CuratorFramework client, String schema, Duration timeout) {
         this.client = client;
+        this.timeout = timeout;
         this.root = "/" + schema;
     }
 
@@ -50,7 +52,18 @@ public final class ZooKeeperRegistry implements Registry {
     public void start(Runnable onChange) {
         client.getConnectionStateListenable().addListener((c, state) -> {
             connected = state.isConnected();
-            if (!connected) {
+            if (connected) {
+                // (re)connected: re-read at once rather than wait for the next cycle
+                reader.execute(() -> {
+                    try {
+                        view.replace(readAll());
+                        error = null;
+                    } catch (Exception e) {
+                        error = describe(e);
+                    }
+                    onChange.run();
+                });
+            } else {
                 error = "connection " + state.name().toLowerCase();
             }
             onChange.run();
@@ -84,7 +97,7 @@ public final class ZooKeeperRegistry implements Registry {
     }
 
     @Override
-    public void resync(Duration timeout) throws Exception {
+    public void resync() throws Exception {
         Future<Map<String, Map<String, String>>> read = reader.submit(this::readAll);
         try {
             view.replace(read.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
@@ -94,15 +107,18 @@ public final class ZooKeeperRegistry implements Registry {
             error = "no answer from ZooKeeper within " + timeout.toMillis() + " ms";
             throw e;
         } catch (java.util.concurrent.ExecutionException e) {
-            Throwable t = e.getCause();
-            error = t instanceof KeeperException ke ? "ZooKeeper: " + ke.code().name().toLowerCase()
-                    : t.getClass().getSimpleName() + ": " + t.getMessage();
+            error = describe(e.getCause());
             throw e;
         }
     }
 
+    private static String describe(Throwable t) {
+        return t instanceof KeeperException ke ? "ZooKeeper: " + ke.code().name().toLowerCase()
+                : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
     private Map<String, Map<String, String>> readAll() throws Exception {
-        if (!client.getZookeeperClient().isConnected()) {
+        if (!client.getZookeeperClient().isConnected() && !client.getZookeeperClient().blockUntilConnectedOrTimedOut()) {
             throw new IllegalStateException("not connected to ZooKeeper at " + client.getZookeeperClient().getCurrentConnectionString());
         }
         Map<String, Map<String, String>> all = new HashMap<>();

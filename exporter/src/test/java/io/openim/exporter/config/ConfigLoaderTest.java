@@ -43,8 +43,8 @@ class ConfigLoaderTest {
                 server:
                   port: 9500
                 discovery:
-                  interval: 500ms
-                  timeout: 400ms
+                  interval: 5s
+                  timeout: 4500ms
                   services: [user, msg]
                   etcd:
                     endpoints: ["http://etcd-0:2379", "etcd-1:2379"]
@@ -57,7 +57,8 @@ class ConfigLoaderTest {
                 """.formatted(pwFile));
         ExporterConfig c = loader.load(file, null);
         assertEquals(9500, c.server().port());
-        assertEquals(Duration.ofMillis(500), c.discovery().interval());
+        assertEquals(Duration.ofSeconds(5), c.discovery().interval());
+        assertEquals(Duration.ofMillis(4500), c.discovery().timeout());
         assertEquals(List.of("user", "msg"), c.discovery().services());
         assertEquals(List.of("http://etcd-0:2379", "etcd-1:2379"), c.discovery().etcd().endpoints());
         assertEquals("s3cret", c.discovery().etcd().password());
@@ -67,7 +68,7 @@ class ConfigLoaderTest {
         String printed = ConfigPrinter.toYaml(c);
         assertFalse(printed.contains("s3cret") || printed.contains("zk-pass"), printed);
         assertTrue(printed.contains("password: '*****'") || printed.contains("password: \"*****\""), printed);
-        assertTrue(printed.contains("interval: 500ms"), printed);
+        assertTrue(printed.contains("timeout: 4500ms"), printed);
     }
 
     @Test

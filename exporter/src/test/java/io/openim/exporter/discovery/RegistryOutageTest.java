@@ -1,0 +1,92 @@
+package io.openim.exporter.discovery;
+
+import io.openim.exporter.Closer;
+import io.openim.exporter.Exporter;
+import io.openim.exporter.Scrape;
+import io.openim.exporter.TestExporter;
+import io.openim.sandbox.EtcdRegistrant;
+import io.openim.sandbox.EtcdServer;
+import io.openim.sandbox.LiveEndpoint;
+import io.openim.sandbox.ZooKeeperRegistrant;
+import io.openim.sandbox.ZooKeeperServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A registry going down and coming back: source_up goes 0 then 1 with no restart of the exporter,
+ * and the other registry is not disturbed. Uses servers of its own, since it stops them.
+ */
+class RegistryOutageTest {
+    private final Closer closer = new Closer();
+
+    @AfterEach
+    void close() throws Exception {
+        closer.close();
+    }
+
+    private static double value(Exporter e, String name, String... labels) {
+        return Scrape.of(e.port()).value(name, labels).orElse(Double.NaN);
+    }
+
+    private static void await(Exporter e, String name, double expected, String... labels) {
+        Scrape.await(Duration.ofSeconds(20), () -> value(e, name, labels) == expected,
+                () -> name + " " + String.join(",", labels) + " != " + expected + "\n" + Scrape.of(e.port()).text());
+    }
+
+    @Test
+    void registriesGoDownAndComeBackWithoutRestart() throws Exception {
+        EtcdServer etcd = closer.keep(EtcdServer.start());
+        ZooKeeperServer zookeeper = closer.keep(ZooKeeperServer.start());
+        EtcdRegistrant etcdReg = closer.keep(new EtcdRegistrant(etcd.endpoint(), "openim", 30));
+        ZooKeeperRegistrant zkReg = closer.keep(new ZooKeeperRegistrant(zookeeper.connectString(), "openim", 10_000));
+        String user = closer.keep(new LiveEndpoint()).address();
+        etcdReg.register("user", user);
+        zkReg.register("user", user);
+        Exporter e = closer.keep(TestExporter.start("""
+                discovery:
+                  interval: 1s
+                  timeout: 1s
+                  probe:
+                    timeout: 300ms
+                  etcd:
+                    endpoints: ["%s"]
+                    timeout: 500ms
+                  zookeeper:
+                    enabled: true
+                    address: ["%s"]
+                    timeout: 500ms
+                    sessionTimeout: 4s
+                """.formatted(etcd.endpoint(), zookeeper.connectString())));
+        await(e, "openim_exporter_source_up", 1, "source", "etcd");
+        await(e, "openim_exporter_source_up", 1, "source", "zookeeper");
+        double errorsBefore = value(e, "openim_exporter_check_errors_total", "check", "discovery");
+
+        etcd.stop();
+        await(e, "openim_exporter_source_up", 0, "source", "etcd");
+        Scrape down = Scrape.of(e.port());
+        assertFalse(down.has("openim_discovery_endpoints", "registry", "etcd"),
+                "no endpoint count from an unreachable etcd: an outage of the registry is not 'zero addresses'");
+        assertEquals(1, down.value("openim_exporter_source_up", "source", "zookeeper").orElseThrow(), "ZooKeeper unaffected");
+        assertEquals(1, down.value("openim_discovery_endpoints", "registry", "zookeeper", "service", "user").orElseThrow());
+        Scrape.await(Duration.ofSeconds(5), () -> value(e, "openim_exporter_check_errors_total", "check", "discovery") > errorsBefore,
+                () -> "errors_total did not grow");
+
+        etcd.restart();
+        await(e, "openim_exporter_source_up", 1, "source", "etcd");
+        await(e, "openim_discovery_endpoints", 1, "registry", "etcd", "service", "user");
+
+        zookeeper.stop();
+        await(e, "openim_exporter_source_up", 0, "source", "zookeeper");
+        assertEquals(1, value(e, "openim_exporter_source_up", "source", "etcd"));
+        zookeeper.restart();
+        await(e, "openim_exporter_source_up", 1, "source", "zookeeper");
+        // the registrant's session survived the short outage, so its node is back in view
+        await(e, "openim_discovery_endpoints", 1, "registry", "zookeeper", "service", "user");
+    }
+}

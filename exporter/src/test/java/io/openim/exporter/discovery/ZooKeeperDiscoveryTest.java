@@ -1,0 +1,146 @@
+package io.openim.exporter.discovery;
+
+import io.openim.exporter.Closer;
+import io.openim.exporter.Exporter;
+import io.openim.exporter.Scrape;
+import io.openim.exporter.TestExporter;
+import io.openim.exporter.TestServers;
+import io.openim.sandbox.EtcdRegistrant;
+import io.openim.sandbox.Generation;
+import io.openim.sandbox.LiveEndpoint;
+import io.openim.sandbox.ZooKeeperRegistrant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Against a real ZooKeeper, with OpenIM v3.7's protected ephemeral sequential registrations. */
+class ZooKeeperDiscoveryTest {
+    private final String schema = TestServers.unique("openim");
+    private final Closer closer = new Closer();
+
+    @AfterEach
+    void close() throws Exception {
+        closer.close();
+    }
+
+    private Exporter exporter(String interval, boolean etcdToo, String root) throws Exception {
+        return closer.keep(TestExporter.start("""
+                discovery:
+                  interval: %s
+                  timeout: %s
+                  probe:
+                    timeout: 300ms
+                  etcd:
+                    timeout: 500ms
+                    enabled: %s
+                    endpoints: ["%s"]
+                    rootDirectory: %s
+                  zookeeper:
+                    enabled: true
+                    timeout: 500ms
+                    address: ["%s"]
+                    schema: %s
+                """.formatted(interval, interval, etcdToo, TestServers.etcd().endpoint(), root,
+                TestServers.zookeeper().connectString(), schema)));
+    }
+
+    private ZooKeeperRegistrant registrant() {
+        return registrant(10_000);
+    }
+
+    private ZooKeeperRegistrant registrant(int sessionTimeoutMs) {
+        return closer.keep(new ZooKeeperRegistrant(TestServers.zookeeper().connectString(), schema, sessionTimeoutMs));
+    }
+
+    private String live() {
+        return closer.keep(new LiveEndpoint()).address();
+    }
+
+    private static double value(Exporter e, String name, String... labels) {
+        return Scrape.of(e.port()).value(name, labels).orElse(Double.NaN);
+    }
+
+    private static void await(Exporter e, String name, double expected, String... labels) {
+        Scrape.await(Duration.ofSeconds(10), () -> value(e, name, labels) == expected,
+                () -> name + " " + String.join(",", labels) + " != " + expected + "\n" + Scrape.of(e.port()).text());
+    }
+
+    @Test
+    void v37RegistrationsResolveFromNodeData() throws Exception {
+        ZooKeeperRegistrant reg = registrant();
+        for (String svc : Generation.V3_7.services()) {
+            if (!svc.equals("friend")) {
+                reg.register(svc, live());
+            }
+        }
+        String dead = LiveEndpoint.deadAddress();
+        reg.register("msg", dead);
+        Exporter e = exporter("1s", false, "unused");
+        await(e, "openim_discovery_endpoints", 1, "registry", "zookeeper", "service", "user");
+        await(e, "openim_discovery_endpoints", 0, "registry", "zookeeper", "service", "friend");
+        await(e, "openim_discovery_endpoints", 2, "registry", "zookeeper", "service", "msg");
+        await(e, "openim_discovery_endpoint_up", 0, "registry", "zookeeper", "service", "msg", "address", dead);
+        assertEquals(1, value(e, "openim_exporter_source_up", "source", "zookeeper"));
+        assertFalse(Scrape.of(e.port()).has("openim_exporter_source_up", "source", "etcd"), "etcd is not watched");
+    }
+
+    @Test
+    void deregistrationShowsWithinOneSecondThroughTheCache() throws Exception {
+        ZooKeeperRegistrant reg = registrant();
+        String addr = live();
+        reg.register("push", addr);
+        Exporter e = exporter("60s", false, "unused");
+        await(e, "openim_discovery_endpoints", 1, "registry", "zookeeper", "service", "push");
+        reg.deregister("push", addr);
+        Duration took = Scrape.await(Duration.ofSeconds(1),
+                () -> value(e, "openim_discovery_endpoints", "registry", "zookeeper", "service", "push") == 0,
+                () -> Scrape.of(e.port()).text());
+        assertTrue(took.toMillis() < 1000, "took " + took);
+        assertEquals(1, value(e, "openim_discovery_changes_total", "registry", "zookeeper", "service", "push"));
+    }
+
+    @Test
+    void sessionEndsWhenTheRegistrantDies() throws Exception {
+        // the server ends a dead client's session after its timeout, as it would for a crashed pod
+        ZooKeeperRegistrant reg = registrant(2_000);
+        reg.register("group", live());
+        Exporter e = exporter("60s", false, "unused");
+        await(e, "openim_discovery_endpoints", 1, "registry", "zookeeper", "service", "group");
+        reg.crash();
+        await(e, "openim_discovery_endpoints", 0, "registry", "zookeeper", "service", "group");
+    }
+
+    @Test
+    void driftBetweenZooKeeperAndEtcdBothWays() throws Exception {
+        String root = TestServers.unique("openim");
+        EtcdRegistrant etcd = closer.keep(new EtcdRegistrant(TestServers.etcd().endpoint(), root, 30));
+        ZooKeeperRegistrant zk = registrant();
+        String both = live();
+        String etcdOnly = live();
+        String zkOnly = live();
+        etcd.register("user", both);
+        zk.register("user", both);
+        etcd.register("msg", etcdOnly);
+        zk.register("friend", zkOnly);
+        Exporter e = exporter("1s", true, root);
+        await(e, "openim_discovery_drift_endpoints", 1, "service", "msg", "only_in", "etcd");
+        await(e, "openim_discovery_drift_endpoints", 1, "service", "friend", "only_in", "zookeeper");
+        Scrape s = Scrape.of(e.port());
+        assertEquals(0, s.value("openim_discovery_drift_endpoints", "service", "user", "only_in", "etcd").orElseThrow());
+        assertEquals(0, s.value("openim_discovery_drift_endpoints", "service", "user", "only_in", "zookeeper").orElseThrow());
+        assertEquals(0, s.value("openim_discovery_drift_endpoints", "service", "msg", "only_in", "zookeeper").orElseThrow());
+        assertEquals(0, s.value("openim_discovery_endpoints", "registry", "zookeeper", "service", "msg").orElseThrow(),
+                "the incident: a client on ZooKeeper finds zero addresses for a service that lives in etcd");
+
+        // the migration completes: drift goes away
+        zk.register("msg", etcdOnly);
+        etcd.register("friend", zkOnly);
+        await(e, "openim_discovery_drift_endpoints", 0, "service", "msg", "only_in", "etcd");
+        await(e, "openim_discovery_drift_endpoints", 0, "service", "friend", "only_in", "zookeeper");
+    }
+}

@@ -1,0 +1,73 @@
+package io.openim.exporter.http;
+
+import io.openim.exporter.Closer;
+import io.openim.exporter.Exporter;
+import io.openim.exporter.Scrape;
+import io.openim.exporter.TestExporter;
+import io.openim.exporter.TestServers;
+import io.openim.sandbox.LiveEndpoint;
+import io.openim.sandbox.SilentServer;
+import io.openim.sandbox.ZooKeeperRegistrant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A registry that accepts connections and never answers must not slow a scrape or the other registry. */
+class ScrapeWhileRegistryHangsTest {
+    private final Closer closer = new Closer();
+
+    @AfterEach
+    void close() throws Exception {
+        closer.close();
+    }
+
+    @Test
+    void scrapeReturnsFastWhileEtcdHangs() throws Exception {
+        SilentServer hung = closer.keep(new SilentServer());
+        String schema = TestServers.unique("openim");
+        ZooKeeperRegistrant zk = closer.keep(new ZooKeeperRegistrant(TestServers.zookeeper().connectString(), schema, 10_000));
+        zk.register("user", closer.keep(new LiveEndpoint()).address());
+        Exporter e = closer.keep(TestExporter.start("""
+                discovery:
+                  interval: 3s
+                  timeout: 3s
+                  etcd:
+                    endpoints: ["%s"]
+                    timeout: 1s
+                  zookeeper:
+                    enabled: true
+                    timeout: 1s
+                    address: ["%s"]
+                    schema: %s
+                """.formatted(hung.address(), TestServers.zookeeper().connectString(), schema)));
+
+        Scrape.await(Duration.ofSeconds(10), () -> Scrape.of(e.port()).value("openim_exporter_source_up", "source", "etcd").orElse(-1) == 0,
+                () -> Scrape.of(e.port()).text());
+        Scrape s = Scrape.of(e.port());
+        assertEquals(1, s.value("openim_exporter_source_up", "source", "zookeeper").orElseThrow(), s.text());
+        assertEquals(1, s.value("openim_discovery_endpoints", "registry", "zookeeper", "service", "user").orElseThrow());
+
+        // scrapes while the etcd re-read is hanging inside its timeout
+        long worst = 0;
+        for (int i = 0; i < 50; i++) {
+            long start = System.nanoTime();
+            HttpResponse<String> r = Scrape.get(e.port(), "/metrics");
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(200, r.statusCode());
+            worst = Math.max(worst, ms);
+            Thread.sleep(20);
+        }
+        assertTrue(worst < 100, "slowest of 50 scrapes took " + worst + " ms");
+
+        String page = Scrape.get(e.port(), "/").body();
+        assertTrue(page.contains("etcd down"), page);
+        assertTrue(page.contains("no answer from etcd"), page);
+        assertEquals(200, Scrape.get(e.port(), "/-/healthy").statusCode());
+        assertEquals(200, Scrape.get(e.port(), "/-/ready").statusCode());
+    }
+}
