@@ -2,7 +2,9 @@ package io.openim.exporter;
 
 import io.openim.exporter.config.ExporterConfig;
 import io.openim.exporter.discovery.DiscoveryCheck;
+import io.openim.exporter.discovery.EndpointProber;
 import io.openim.exporter.discovery.EtcdRegistry;
+import io.openim.exporter.discovery.GrpcProber;
 import io.openim.exporter.discovery.Registry;
 import io.openim.exporter.discovery.TcpProber;
 import io.openim.exporter.discovery.ZooKeeperRegistry;
@@ -56,7 +58,15 @@ public final class Exporter implements AutoCloseable {
                     d.zookeeper().timeout()));
         }
         return new DiscoveryCheck(registries, d.generation(), d.services(), d.interval(), d.timeout(),
-                "off".equals(d.probe().mode()) ? null : new TcpProber(), d.probe().timeout(), d.probe().concurrency());
+                prober(d.probe().mode()), d.probe().timeout(), d.probe().concurrency());
+    }
+
+    private static EndpointProber prober(String mode) {
+        return switch (mode) {
+            case "grpc" -> new GrpcProber();
+            case "tcp" -> new TcpProber();
+            default -> null;
+        };
     }
 
     public ResultStore store() {
