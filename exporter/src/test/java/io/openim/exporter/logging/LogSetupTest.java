@@ -1,0 +1,53 @@
+package io.openim.exporter.logging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LogSetupTest {
+    private final PrintStream stderr = System.err;
+
+    @AfterEach
+    void restore() {
+        System.setErr(stderr);
+        LogSetup.configure("text", "info");
+    }
+
+    private List<String> capture(String format, String level) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        LogSetup.configure(format, level);
+        var log = LoggerFactory.getLogger("io.openim.exporter.test");
+        log.debug("hidden at info");
+        log.warn("etcd unreachable: {}", "127.0.0.1:12379");
+        System.setErr(stderr);
+        return buf.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void jsonIsOneObjectPerLine() throws Exception {
+        List<String> lines = capture("json", "info");
+        assertEquals(1, lines.size(), String.join("\n", lines));
+        JsonNode n = new ObjectMapper().readTree(lines.get(0));
+        assertEquals("WARN", n.get("level").asText());
+        assertEquals("etcd unreachable: 127.0.0.1:12379", n.get("formattedMessage").asText());
+        assertEquals("io.openim.exporter.test", n.get("loggerName").asText());
+    }
+
+    @Test
+    void textByDefaultAndLevelApplies() {
+        List<String> lines = capture("text", "debug");
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(1).contains("WARN") && lines.get(1).endsWith("etcd unreachable: 127.0.0.1:12379"), lines.get(1));
+    }
+}
