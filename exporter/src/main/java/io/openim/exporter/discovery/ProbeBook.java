@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 final class ProbeBook implements AutoCloseable {
     private final EndpointProber prober;
     private final Duration timeout;
+    private final int concurrency;
     private final ExecutorService pool;
     private final Map<String, Boolean> results = new ConcurrentHashMap<>();
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
@@ -25,6 +26,7 @@ final class ProbeBook implements AutoCloseable {
     ProbeBook(EndpointProber prober, Duration timeout, int concurrency) {
         this.prober = prober;
         this.timeout = timeout;
+        this.concurrency = concurrency;
         this.pool = Executors.newFixedThreadPool(concurrency, r -> {
             Thread t = new Thread(r, "probe");
             t.setDaemon(true);
@@ -40,7 +42,7 @@ final class ProbeBook implements AutoCloseable {
             calls.add(Map.entry(a, pool.submit(() -> prober.probe(a, timeout))));
         }
         // queued probes wait for a thread: allow one timeout per wave of the pool
-        long waves = Math.max(1, (addresses.size() + 15) / 16);
+        long waves = Math.max(1, (addresses.size() + concurrency - 1) / concurrency);
         long deadline = System.nanoTime() + timeout.toNanos() * (waves + 1);
         for (Map.Entry<String, Future<Boolean>> c : calls) {
             try {
