@@ -1,0 +1,154 @@
+package io.openim.sandbox;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes the discovery-relevant files of an OpenIM {@code config/} directory, copied from upstream
+ * open-im-server (v3.7.1, v3.8.0, main) with only the registry address replaced, so config readers are tested
+ * against the real layout, quoting and flow-style lists.
+ */
+public final class OpenImConfigDir {
+    private OpenImConfigDir() {
+    }
+
+    /** Writes the files for {@code gen} into {@code dir} (created if missing) and returns {@code dir}. */
+    public static Path write(Generation gen, Path dir, String registryAddress) {
+        try {
+            Files.createDirectories(dir);
+            switch (gen) {
+                case V3_7 -> {
+                    write(dir, "share.yml", SHARE_V3_7);
+                    write(dir, "zookeeper.yml", ZOOKEEPER_V3_7.formatted(registryAddress));
+                }
+                case V3_8 -> {
+                    write(dir, "discovery.yml", DISCOVERY_V3_8.formatted(registryAddress));
+                    write(dir, "share.yml", SHARE_V3_8);
+                }
+                case MAIN -> {
+                    write(dir, "discovery.yml", DISCOVERY_MAIN.formatted(registryAddress));
+                    write(dir, "share.yml", SHARE_MAIN);
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write OpenIM config to " + dir, e);
+        }
+    }
+
+    private static void write(Path dir, String name, String text) throws IOException {
+        Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+    }
+
+    // v3.7.1 config/share.yml: env selects the registry; rpcRegisterName names the services
+    private static final String SHARE_V3_7 = """
+            secret: openIM123
+            env: zookeeper
+            rpcRegisterName:
+              user: user
+              friend: friend
+              msg: msg
+              push: push
+              messageGateway: messageGateway
+              group: group
+              auth: auth
+              conversation: conversation
+              third: third
+
+            imAdminUserID: [ "imAdmin" ]
+            """;
+
+    // v3.7.1 config/zookeeper.yml
+    private static final String ZOOKEEPER_V3_7 = """
+            schema: openim
+            address: [ %s ]
+            username: ''
+            password: ''
+            """;
+
+    // v3.8.0 config/discovery.yml (the zookeeper section is the unused default address)
+    private static final String DISCOVERY_V3_8 = """
+            enable: "etcd"
+            etcd:
+              rootDirectory: openim
+              address: [ %s ]
+              username: ''
+              password: ''
+
+            zookeeper:
+              schema: openim
+              address: [ localhost:12181 ]
+              username: ''
+              password: ''
+            """;
+
+    // v3.8.0 config/share.yml
+    private static final String SHARE_V3_8 = """
+            secret: openIM123
+            rpcRegisterName:
+              user: user
+              friend: friend
+              msg: msg
+              push: push
+              messageGateway: messageGateway
+              group: group
+              auth: auth
+              conversation: conversation
+              third: third
+
+            imAdminUserID: [ "imAdmin" ]
+            """;
+
+    // main config/discovery.yml: empty username/password, renamed services under rpcService
+    private static final String DISCOVERY_MAIN = """
+            enable: etcd
+            etcd:
+              rootDirectory: openim
+              address: [%s]
+              ## Attention: If you set auth in etcd
+              ## you must also update the username and password in Chat project.
+              username:
+              password:
+
+            kubernetes:
+              namespace: default
+
+            rpcService:
+              user: user-rpc-service
+              friend: friend-rpc-service
+              msg: msg-rpc-service
+              push: push-rpc-service
+              messageGateway: messagegateway-rpc-service
+              group: group-rpc-service
+              auth: auth-rpc-service
+              conversation: conversation-rpc-service
+              third: third-rpc-service
+            """;
+
+    // main config/share.yml: no rpcRegisterName any more
+    private static final String SHARE_MAIN = """
+            secret: openIM123
+
+            # imAdminUser: Configuration for instant messaging system administrators
+            imAdminUser:
+              # userIDs: List of administrator user IDs.
+              # Each entry here corresponds by index to the matching entry in the nicknames list below.
+              userIDs: [imAdmin]
+              # nicknames: List of administrator display names.
+              # Each entry here corresponds by index to the matching entry in the userIDs list above.
+              nicknames: [superAdmin]
+
+            # 1: For Android, iOS, Windows, Mac, and web platforms, only one instance can be online at a time
+            multiLogin:
+              policy: 1
+              # max num of tokens in one end
+              maxNumOneEnd: 30
+
+            rpcMaxBodySize:
+              requestMaxBodySize:  8388608
+              responseMaxBodySize: 8388608
+            """;
+}
