@@ -4,11 +4,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,23 +86,15 @@ class MalformedConfigTest {
     }
 
     private static void assertOneLineError(List<String> args, String expected) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        for (CommandLine sub : cl.getSubcommands().values()) {
-            sub.setOut(new PrintWriter(out, true));
-            sub.setErr(new PrintWriter(err, true));
-        }
-        int code = cl.execute(args.toArray(String[]::new));
-        String message = err.toString().strip();
+        Cli cli = Cli.run(args.toArray(String[]::new));
+        int code = cli.code();
+        String message = cli.err().strip();
         assertEquals(2, code, "exit code for " + args + ", stderr: " + message);
         List<String> lines = new ArrayList<>(message.lines().toList());
         assertEquals(1, lines.size(), "exactly one line on stderr, got:\n" + message);
         assertTrue(message.startsWith("openim-exporter: "), message);
         assertTrue(message.contains(expected), "expected '" + expected + "' in: " + message);
         assertFalse(message.contains("Exception") || message.contains("\tat "), "no stack trace or exception names: " + message);
-        assertEquals("", out.toString(), "nothing on stdout");
+        assertEquals("", cli.out(), "nothing on stdout");
     }
 }

@@ -56,8 +56,7 @@ class OpenImConfigEndToEndTest {
     }
 
     private static void await(Exporter e, String name, double expected, String... labels) {
-        Scrape.await(Duration.ofSeconds(10), () -> Scrape.of(e.port()).value(name, labels).orElse(Double.NaN) == expected,
-                () -> name + " " + String.join(",", labels) + " != " + expected + "\n" + Scrape.of(e.port()).text());
+        Scrape.awaitValue(e, Duration.ofSeconds(10), name, expected, labels);
     }
 
     @Test

@@ -82,6 +82,17 @@ public final class Scrape {
         }
     }
 
+    /** The sample's value, NaN when absent. */
+    public static double value(Exporter e, String name, String... labels) {
+        return of(e.port()).value(name, labels).orElse(Double.NaN);
+    }
+
+    /** Polls /metrics until the sample has the expected value. */
+    public static void awaitValue(Exporter e, Duration timeout, String name, double expected, String... labels) {
+        await(timeout, () -> value(e, name, labels) == expected,
+                () -> name + " " + String.join(",", labels) + " != " + expected + "\n" + of(e.port()).text());
+    }
+
     /** Polls until {@code condition} holds or the timeout passes; returns the time it took. */
     public static Duration await(Duration timeout, Supplier<Boolean> condition, Supplier<String> describe) {
         long start = System.nanoTime();

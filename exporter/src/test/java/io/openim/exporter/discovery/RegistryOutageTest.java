@@ -31,12 +31,11 @@ class RegistryOutageTest {
     }
 
     private static double value(Exporter e, String name, String... labels) {
-        return Scrape.of(e.port()).value(name, labels).orElse(Double.NaN);
+        return Scrape.value(e, name, labels);
     }
 
     private static void await(Exporter e, String name, double expected, String... labels) {
-        Scrape.await(Duration.ofSeconds(20), () -> value(e, name, labels) == expected,
-                () -> name + " " + String.join(",", labels) + " != " + expected + "\n" + Scrape.of(e.port()).text());
+        Scrape.awaitValue(e, Duration.ofSeconds(20), name, expected, labels);
     }
 
     @Test

@@ -62,12 +62,11 @@ class ZooKeeperDiscoveryTest {
     }
 
     private static double value(Exporter e, String name, String... labels) {
-        return Scrape.of(e.port()).value(name, labels).orElse(Double.NaN);
+        return Scrape.value(e, name, labels);
     }
 
     private static void await(Exporter e, String name, double expected, String... labels) {
-        Scrape.await(Duration.ofSeconds(10), () -> value(e, name, labels) == expected,
-                () -> name + " " + String.join(",", labels) + " != " + expected + "\n" + Scrape.of(e.port()).text());
+        Scrape.awaitValue(e, Duration.ofSeconds(10), name, expected, labels);
     }
 
     @Test
