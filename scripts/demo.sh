@@ -9,6 +9,17 @@ DEMO_DIR=target/demo
 CONFIG="$DEMO_DIR/exporter.yml"
 LOG="$DEMO_DIR/sandbox.log"
 
+if ! command -v etcd >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing Debian's etcd-server..."
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends etcd-server >/dev/null
+  else
+    echo "etcd not found: install Debian's etcd-server (sudo apt-get install etcd-server) or run as root" >&2
+    exit 1
+  fi
+fi
+
 echo "building (mvn package, tests skipped)..."
 mvn -q -B -DskipTests package
 

@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes the discovery-relevant files of an OpenIM {@code config/} directory, copied from upstream
- * open-im-server (v3.7.1, v3.8.0, main) with only the registry address replaced, so config readers are tested
- * against the real layout, quoting and flow-style lists.
+ * Writes the discovery-relevant files of an OpenIM {@code config/} directory in the layout of
+ * open-im-server v3.7.1, v3.8.0 and main (keys, quoting, flow-style lists, empty values), so config
+ * readers are tested against the shapes operators really have.
  */
 public final class OpenImConfigDir {
     private OpenImConfigDir() {
@@ -108,8 +108,6 @@ public final class OpenImConfigDir {
             etcd:
               rootDirectory: openim
               address: [%s]
-              ## Attention: If you set auth in etcd
-              ## you must also update the username and password in Chat project.
               username:
               password:
 
@@ -131,24 +129,11 @@ public final class OpenImConfigDir {
     // main config/share.yml: no rpcRegisterName any more
     private static final String SHARE_MAIN = """
             secret: openIM123
-
-            # imAdminUser: Configuration for instant messaging system administrators
             imAdminUser:
-              # userIDs: List of administrator user IDs.
-              # Each entry here corresponds by index to the matching entry in the nicknames list below.
               userIDs: [imAdmin]
-              # nicknames: List of administrator display names.
-              # Each entry here corresponds by index to the matching entry in the userIDs list above.
               nicknames: [superAdmin]
-
-            # 1: For Android, iOS, Windows, Mac, and web platforms, only one instance can be online at a time
             multiLogin:
               policy: 1
-              # max num of tokens in one end
               maxNumOneEnd: 30
-
-            rpcMaxBodySize:
-              requestMaxBodySize:  8388608
-              responseMaxBodySize: 8388608
             """;
 }
