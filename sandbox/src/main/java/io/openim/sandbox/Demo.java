@@ -137,6 +137,7 @@ public final class Demo {
     private static String exporterConfig(String etcdEndpoint, String zkAddress) {
         return """
                 server:
+                  host: 127.0.0.1
                   port: 9400
                 discovery:
                   generation: %s
