@@ -68,6 +68,7 @@ public record ExporterConfig(Server server, Log log, Discovery discovery) {
             rootDirectory = rootDirectory != null ? rootDirectory : "openim";
             username = username != null ? username : "";
             password = password != null ? password : "";
+            passwordFile = passwordFile != null ? passwordFile : "";
             timeout = timeout != null ? timeout : Duration.ofSeconds(3);
         }
     }
@@ -80,6 +81,7 @@ public record ExporterConfig(Server server, Log log, Discovery discovery) {
             schema = schema != null ? schema : "openim";
             username = username != null ? username : "";
             password = password != null ? password : "";
+            passwordFile = passwordFile != null ? passwordFile : "";
             sessionTimeout = sessionTimeout != null ? sessionTimeout : Duration.ofSeconds(10);
             timeout = timeout != null ? timeout : Duration.ofSeconds(3);
         }

@@ -23,7 +23,7 @@ final class Secrets {
     }
 
     private static String read(String section, String password, String passwordFile) throws ConfigException {
-        if (passwordFile == null || passwordFile.isEmpty()) {
+        if (passwordFile.isEmpty()) {
             return password;
         }
         if (!password.isEmpty()) {

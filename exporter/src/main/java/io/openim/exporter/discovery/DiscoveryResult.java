@@ -49,6 +49,11 @@ public record DiscoveryResult(String generation, List<String> services, List<Reg
                     + (zero.isEmpty() ? "none" : zero.size() + " (" + String.join(", ", zero) + ")") + " with zero addresses, "
                     + down + " registered addresses not answering";
         }).collect(Collectors.joining("; "))
-                + (drift.isEmpty() ? "" : "; drift in " + drift.stream().map(Drift::service).distinct().count() + " services");
+                + driftSummary();
+    }
+
+    private String driftSummary() {
+        List<String> drifting = drift.stream().filter(d -> d.count() > 0).map(Drift::service).distinct().toList();
+        return drifting.isEmpty() ? "" : "; registries disagree on " + String.join(", ", drifting);
     }
 }
