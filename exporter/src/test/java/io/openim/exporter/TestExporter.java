@@ -13,10 +13,14 @@ public final class TestExporter {
     }
 
     public static Exporter start(String yaml) throws Exception {
+        return start(yaml, false);
+    }
+
+    public static Exporter start(String yaml, boolean jvmMetrics) throws Exception {
         Path file = Files.createTempFile("exporter", ".yml");
         Files.writeString(file, "server:\n  host: 127.0.0.1\n  port: 0\n" + yaml);
         ExporterConfig config = new ConfigLoader(Map.of()).load(file, null);
         Files.delete(file);
-        return Exporter.start(config, false);
+        return Exporter.start(config, jvmMetrics);
     }
 }

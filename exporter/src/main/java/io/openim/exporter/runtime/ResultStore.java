@@ -5,10 +5,12 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The latest state of every check. Writers are the scheduler; readers (scrapes) never wait. */
 public final class ResultStore {
     private final ConcurrentHashMap<String, CheckState> states = new ConcurrentHashMap<>();
+    private final AtomicLong version = new AtomicLong();
 
     public void register(Check check) {
         states.putIfAbsent(check.name(), CheckState.initial(check));
@@ -16,14 +18,22 @@ public final class ResultStore {
 
     void completed(String check, CheckResult result, Instant at, Duration took) {
         states.computeIfPresent(check, (k, s) -> s.completed(result, at, took));
+        version.incrementAndGet();
     }
 
     void failed(String check, String error, Instant at, Duration took) {
         states.computeIfPresent(check, (k, s) -> s.failed(error, at, took));
+        version.incrementAndGet();
     }
 
     void refreshed(String check, CheckResult result) {
         states.computeIfPresent(check, (k, s) -> s.lastRun() == null ? s : s.refreshed(result));
+        version.incrementAndGet();
+    }
+
+    /** Grows with every update, so readers can tell whether anything changed since they last looked. */
+    public long version() {
+        return version.get();
     }
 
     public Collection<CheckState> all() {
