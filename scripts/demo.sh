@@ -68,4 +68,4 @@ sandbox log: target/demo/sandbox.log    stop: Ctrl-C
 
 MSG
 
-java -jar exporter/target/openim-exporter.jar run --config "$CONFIG"
+bin/openim-exporter run --config "$CONFIG"
