@@ -105,18 +105,16 @@ class EtcdDiscoveryTest {
     }
 
     @Test
-    void deregistrationShowsWithinOneSecondThroughTheWatch() throws Exception {
+    void deregistrationShowsThroughTheWatchBeforeTheNextReRead() throws Exception {
         EtcdRegistrant reg = registrant(30);
         String addr = keep(new LiveEndpoint()).address();
         reg.register("user", addr);
-        // a long interval: only the watch can make the change visible in time
         Exporter e = exporter("60s", "");
         await(e, "openim_discovery_endpoints", 1, "registry", "etcd", "service", "user");
         reg.deregister("user", addr);
-        Duration took = Scrape.await(Duration.ofSeconds(1),
-                () -> value(e, "openim_discovery_endpoints", "registry", "etcd", "service", "user") == 0,
-                () -> Scrape.of(e.port()).text());
-        assertTrue(took.toMillis() < 1000, "took " + took);
+        // the interval is 60 s: only the watch can show the change before the next re-read (the latency itself is
+        // a benchmark figure, bench/run.sh, not a timed test)
+        await(e, "openim_discovery_endpoints", 0, "registry", "etcd", "service", "user");
         assertEquals(1, value(e, "openim_discovery_changes_total", "registry", "etcd", "service", "user"));
 
         reg.register("user", addr);

@@ -53,7 +53,7 @@ class ProberTest {
             assertFalse(probe.probe(live.address(), TIMEOUT), "accepts then closes: no HTTP/2");
             long start = System.nanoTime();
             assertFalse(probe.probe(hung.address(), TIMEOUT), "accepts and never answers");
-            assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(TIMEOUT.plusMillis(500)) < 0, "bounded by the timeout");
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(TIMEOUT.plusSeconds(2)) < 0, "bounded by the timeout, not hanging");
         }
         assertFalse(probe.probe(LiveEndpoint.deadAddress(), TIMEOUT));
     }

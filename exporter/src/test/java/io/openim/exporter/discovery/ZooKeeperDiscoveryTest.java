@@ -89,17 +89,16 @@ class ZooKeeperDiscoveryTest {
     }
 
     @Test
-    void deregistrationShowsWithinOneSecondThroughTheCache() throws Exception {
+    void deregistrationShowsThroughTheCacheBeforeTheNextReRead() throws Exception {
         ZooKeeperRegistrant reg = registrant();
         String addr = live();
         reg.register("push", addr);
         Exporter e = exporter("60s", false, "unused");
         await(e, "openim_discovery_endpoints", 1, "registry", "zookeeper", "service", "push");
         reg.deregister("push", addr);
-        Duration took = Scrape.await(Duration.ofSeconds(1),
-                () -> value(e, "openim_discovery_endpoints", "registry", "zookeeper", "service", "push") == 0,
-                () -> Scrape.of(e.port()).text());
-        assertTrue(took.toMillis() < 1000, "took " + took);
+        // the interval is 60 s: only the watch can show the change before the next re-read (the latency itself is
+        // a benchmark figure, bench/run.sh, not a timed test)
+        await(e, "openim_discovery_endpoints", 0, "registry", "zookeeper", "service", "push");
         assertEquals(1, value(e, "openim_discovery_changes_total", "registry", "zookeeper", "service", "push"));
     }
 
