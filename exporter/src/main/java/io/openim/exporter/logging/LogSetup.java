@@ -43,9 +43,13 @@ public final class LogSetup {
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(level, Level.INFO));
         root.addAppender(out);
-        // the clients' own chatter about reconnects is noise next to source_up
-        for (String noisy : new String[]{"io.netty", "io.grpc", "io.vertx", "io.etcd", "org.apache.zookeeper", "org.apache.curator"}) {
+        // the clients' own reports of lost connections (Curator's come as ERROR with a stack trace every
+        // retry) repeat what source_up and the scheduler's one line per change already say
+        for (String noisy : new String[]{"io.netty", "io.grpc", "io.vertx", "io.etcd"}) {
             ctx.getLogger(noisy).setLevel(Level.ERROR);
+        }
+        for (String silent : new String[]{"org.apache.zookeeper", "org.apache.curator"}) {
+            ctx.getLogger(silent).setLevel(Level.OFF);
         }
     }
 }

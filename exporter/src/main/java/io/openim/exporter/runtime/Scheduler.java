@@ -29,6 +29,7 @@ public final class Scheduler implements AutoCloseable {
     private final Clock clock;
     private final List<ExecutorService> executors = new ArrayList<>();
     private final List<Check> checks = new ArrayList<>();
+    private final java.util.Map<String, String> logged = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Scheduler(ResultStore store, Clock clock) {
         this.store = store;
@@ -68,9 +69,7 @@ public final class Scheduler implements AutoCloseable {
         try {
             CheckResult r = f.get(check.timeout().toMillis(), TimeUnit.MILLISECONDS);
             store.completed(check.name(), r, start, Duration.between(start, clock.instant()));
-            if (!r.allSourcesUp()) {
-                log.warn("check {}: {}", check.name(), store.get(check.name()).lastError());
-            }
+            report(check, store.get(check.name()).lastError());
         } catch (TimeoutException e) {
             f.cancel(true);
             fail(check, "timed out after " + check.timeout().toMillis() + " ms", start);
@@ -85,8 +84,21 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void fail(Check check, String error, Instant start) {
-        log.warn("check {} failed: {}", check.name(), error);
         store.failed(check.name(), error, start, Duration.between(start, clock.instant()));
+        report(check, error);
+    }
+
+    /** One log line when a check's error appears, changes or clears, not one per cycle. */
+    private void report(Check check, String error) {
+        String before = logged.put(check.name(), error);
+        if (error.equals(before)) {
+            return;
+        }
+        if (!error.isEmpty()) {
+            log.warn("check {}: {}", check.name(), error);
+        } else if (before != null) {
+            log.info("check {} recovered", check.name());
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
