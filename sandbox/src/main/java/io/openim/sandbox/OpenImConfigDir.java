@@ -43,10 +43,9 @@ public final class OpenImConfigDir {
         Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
     }
 
-    // v3.7.1 config/share.yml: env selects the registry; rpcRegisterName names the services
-    private static final String SHARE_V3_7 = """
+    // v3.8.0 config/share.yml
+    private static final String SHARE_V3_8 = """
             secret: openIM123
-            env: zookeeper
             rpcRegisterName:
               user: user
               friend: friend
@@ -60,6 +59,9 @@ public final class OpenImConfigDir {
 
             imAdminUserID: [ "imAdmin" ]
             """;
+
+    // v3.7.1 config/share.yml: env selects the registry; otherwise as v3.8.0's
+    private static final String SHARE_V3_7 = "env: zookeeper\n" + SHARE_V3_8;
 
     // v3.7.1 config/zookeeper.yml
     private static final String ZOOKEEPER_V3_7 = """
@@ -83,23 +85,6 @@ public final class OpenImConfigDir {
               address: [ localhost:12181 ]
               username: ''
               password: ''
-            """;
-
-    // v3.8.0 config/share.yml
-    private static final String SHARE_V3_8 = """
-            secret: openIM123
-            rpcRegisterName:
-              user: user
-              friend: friend
-              msg: msg
-              push: push
-              messageGateway: messageGateway
-              group: group
-              auth: auth
-              conversation: conversation
-              third: third
-
-            imAdminUserID: [ "imAdmin" ]
             """;
 
     // main config/discovery.yml: empty username/password, renamed services under rpcService
