@@ -39,7 +39,7 @@ public record DiscoveryResult(String generation, List<String> services, List<Reg
     public String summary() {
         return "generation " + generation + "; " + registries.stream().map(r -> {
             if (!r.up()) {
-                return r.registry() + ": unreachable";
+                return r.registry() + ": down";
             }
             List<String> zero = r.endpoints().entrySet().stream().filter(e -> e.getValue().isEmpty())
                     .map(Map.Entry::getKey).toList();

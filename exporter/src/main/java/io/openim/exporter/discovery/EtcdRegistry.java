@@ -165,12 +165,26 @@ public final class EtcdRegistry implements Registry {
                 view.changes(), leaseTtl);
     }
 
-    private static String describe(Exception e) {
+    private String describe(Exception e) {
         if (e instanceof java.util.concurrent.TimeoutException) {
             return "no answer from etcd within the timeout";
         }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.grpc.StatusRuntimeException s) {
+                return switch (s.getStatus().getCode()) {
+                    case UNAUTHENTICATED -> "authentication failed: check discovery.etcd.username and password";
+                    case PERMISSION_DENIED -> "permission denied: the user needs read access to keys under " + prefix;
+                    case UNAVAILABLE -> "etcd unavailable" + detail(s);
+                    default -> s.getStatus().getCode().name().toLowerCase() + detail(s);
+                };
+            }
+        }
         Throwable t = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
         return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    private static String detail(io.grpc.StatusRuntimeException s) {
+        return s.getStatus().getDescription() == null ? "" : ": " + s.getStatus().getDescription();
     }
 
     private static ByteSequence bytes(String s) {
