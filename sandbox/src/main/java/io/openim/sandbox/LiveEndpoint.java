@@ -1,26 +1,31 @@
 package io.openim.sandbox;
 
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Stands for a running RPC service: a TCP port on 127.0.0.1 that accepts connections (and closes them),
- * so a TCP probe of a registered address succeeds.
+ * Stands for a running OpenIM RPC service: a real gRPC server (HTTP/2, no services needed) on
+ * 127.0.0.1, so both a TCP probe and a gRPC channel reaching READY see it as up.
  */
 public final class LiveEndpoint implements AutoCloseable {
-    private final ServerSocket socket;
+    private final Server server;
 
     public LiveEndpoint() {
-        socket = Ports.bindLoopback();
-        Thread acceptor = new Thread(this::acceptLoop, "live-endpoint-" + socket.getLocalPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
+        try {
+            server = NettyServerBuilder.forAddress(new InetSocketAddress(Ports.HOST, 0)).build().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a gRPC server on " + Ports.HOST, e);
+        }
     }
 
     /** "127.0.0.1:PORT", the form OpenIM registers. */
     public String address() {
-        return Ports.HOST + ":" + socket.getLocalPort();
+        return Ports.HOST + ":" + server.getPort();
     }
 
     /** An address nothing listens on (port bound, then released): what a stale registration points to. */
@@ -28,22 +33,13 @@ public final class LiveEndpoint implements AutoCloseable {
         return Ports.HOST + ":" + Ports.free();
     }
 
-    private void acceptLoop() {
-        while (!socket.isClosed()) {
-            try (Socket ignored = socket.accept()) {
-                // accepting is the whole point: the port is "up"
-            } catch (IOException e) {
-                // closed by close(), or a client reset: keep serving until closed
-            }
-        }
-    }
-
     @Override
     public void close() {
+        server.shutdownNow();
         try {
-            socket.close();
-        } catch (IOException ignored) {
-            // nothing left to release
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

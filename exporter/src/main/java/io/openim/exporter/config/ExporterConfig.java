@@ -51,10 +51,13 @@ public record ExporterConfig(Server server, Log log, Discovery discovery) {
         }
     }
 
-    /** How each registered address is checked: tcp connect, a gRPC channel reaching READY, or off. */
+    /**
+     * How each registered address is checked: a gRPC channel reaching READY (default: OpenIM's services are
+     * gRPC servers, and a wedged process can still accept TCP), a TCP connect, or off.
+     */
     public record Probe(String mode, Duration timeout, Integer concurrency) {
         public Probe {
-            mode = mode != null ? mode : "tcp";
+            mode = mode != null ? mode : "grpc";
             timeout = timeout != null ? timeout : Duration.ofSeconds(1);
             concurrency = concurrency != null ? concurrency : 16;
         }

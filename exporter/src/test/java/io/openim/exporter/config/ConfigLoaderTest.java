@@ -33,7 +33,7 @@ class ConfigLoaderTest {
         assertFalse(c.discovery().zookeeper().enabled(), "ZooKeeper left OpenIM in v3.8.2: off unless asked for");
         assertEquals("auto", c.discovery().generation());
         assertEquals(Duration.ofSeconds(15), c.discovery().interval());
-        assertEquals("tcp", c.discovery().probe().mode());
+        assertEquals("grpc", c.discovery().probe().mode());
     }
 
     @Test

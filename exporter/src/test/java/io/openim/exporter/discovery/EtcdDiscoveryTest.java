@@ -8,6 +8,7 @@ import io.openim.exporter.TestServers;
 import io.openim.sandbox.EtcdRegistrant;
 import io.openim.sandbox.Generation;
 import io.openim.sandbox.LiveEndpoint;
+import io.openim.sandbox.SilentServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +103,16 @@ class EtcdDiscoveryTest {
         await(e, "openim_discovery_endpoint_up", 0, "registry", "etcd", "service", "third", "address", dead);
         assertEquals(1, value(e, "openim_discovery_endpoints", "registry", "etcd", "service", "third"),
                 "the resolver still hands out the stale address");
+    }
+
+    @Test
+    void wedgedProcessThatStillAcceptsTcpIsProbedDown() throws Exception {
+        EtcdRegistrant reg = registrant(30);
+        String wedged = keep(new SilentServer()).address();
+        reg.register("msg", wedged);
+        Exporter e = exporter("1s", "");
+        // the default gRPC probe needs an HTTP/2 handshake; a TCP connect would call this address up
+        await(e, "openim_discovery_endpoint_up", 0, "registry", "etcd", "service", "msg", "address", wedged);
     }
 
     @Test

@@ -19,6 +19,35 @@ class ProberTest {
     private static final Duration TIMEOUT = Duration.ofMillis(800);
     private Server grpc;
 
+    /** Accepts and closes at once: a port that is open but speaks no gRPC. */
+    private static final class TcpOnly implements AutoCloseable {
+        private final java.net.ServerSocket socket;
+
+        TcpOnly() throws java.io.IOException {
+            socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+            Thread t = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try (java.net.Socket ignored = socket.accept()) {
+                        // open, then closed: no HTTP/2
+                    } catch (java.io.IOException e) {
+                        // closed by close()
+                    }
+                }
+            }, "tcp-only");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        String address() {
+            return "127.0.0.1:" + socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
+    }
+
     @BeforeEach
     void startGrpc() throws Exception {
         grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).build().start();
@@ -36,7 +65,7 @@ class ProberTest {
     @Test
     void tcpProbeSeesListeningPortsOnly() throws Exception {
         TcpProber tcp = new TcpProber();
-        try (LiveEndpoint live = new LiveEndpoint(); SilentServer hung = new SilentServer()) {
+        try (TcpOnly live = new TcpOnly(); SilentServer hung = new SilentServer()) {
             assertTrue(tcp.probe(grpcAddress(), TIMEOUT));
             assertTrue(tcp.probe(live.address(), TIMEOUT));
             assertTrue(tcp.probe(hung.address(), TIMEOUT), "a TCP connect cannot tell a hung process");
@@ -49,7 +78,8 @@ class ProberTest {
     void grpcProbeNeedsAChannelThatReachesReady() throws Exception {
         GrpcProber probe = new GrpcProber();
         assertTrue(probe.probe(grpcAddress(), TIMEOUT));
-        try (LiveEndpoint live = new LiveEndpoint(); SilentServer hung = new SilentServer()) {
+        try (TcpOnly live = new TcpOnly(); SilentServer hung = new SilentServer(); LiveEndpoint openim = new LiveEndpoint()) {
+            assertTrue(probe.probe(openim.address(), TIMEOUT), "the sandbox's stand-in for an OpenIM service is a gRPC server");
             assertFalse(probe.probe(live.address(), TIMEOUT), "accepts then closes: no HTTP/2");
             long start = System.nanoTime();
             assertFalse(probe.probe(hung.address(), TIMEOUT), "accepts and never answers");
