@@ -302,7 +302,7 @@ public final class Bench {
                 "  generation: v3.8",
                 "  interval: " + interval,
                 "  timeout: 10s",
-                "  probe: {mode: tcp, timeout: 1s, concurrency: 16}",
+                "  probe: {mode: grpc, timeout: 1s, concurrency: 16}",
                 "  etcd: {enabled: true, endpoints: [\"" + etcd + "\"], rootDirectory: " + etcdRoot + ", timeout: 3s}",
                 "  zookeeper: {enabled: true, address: [\"" + zookeeper + "\"], schema: " + ROOT + ", timeout: 3s}",
                 "");
