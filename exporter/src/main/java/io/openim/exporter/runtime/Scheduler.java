@@ -44,12 +44,19 @@ public final class Scheduler implements AutoCloseable {
         ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("publish-" + check.name()));
         executors.addAll(List.of(ticker, worker, publisher));
         AtomicBoolean running = new AtomicBoolean();
-        check.onChange(() -> publisher.execute(() -> {
-            CheckResult r = check.current();
-            if (r != null) {
-                store.refreshed(check.name(), r);
+        // a burst of watch events (a rolling restart) coalesces into as few publishes as the publisher can do
+        AtomicBoolean pending = new AtomicBoolean();
+        check.onChange(() -> {
+            if (pending.compareAndSet(false, true)) {
+                publisher.execute(() -> {
+                    pending.set(false);
+                    CheckResult r = check.current();
+                    if (r != null) {
+                        store.refreshed(check.name(), r);
+                    }
+                });
             }
-        }));
+        });
         ticker.scheduleWithFixedDelay(() -> runOnce(check, worker, running), 0, check.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
