@@ -75,12 +75,16 @@ class MalformedConfigTest {
         Files.writeString(openim.resolve("discovery.yml"), "enable: consul\netcd:\n  rootDirectory: openim\n");
         Path empty = Files.createTempDirectory("openim-empty");
         Path badYaml = Files.createTempDirectory("openim-bad");
+        Path badList = Files.createTempDirectory("openim-list");
+        Files.writeString(badList.resolve("share.yml"), "env: zookeeper\n");
+        Files.writeString(badList.resolve("zookeeper.yml"), "schema: openim\naddress: {host: zk}\n");
         Files.writeString(badYaml.resolve("discovery.yml"), "enable: etcd\netcd: [\n");
         return Stream.of(
                 Arguments.of("missing config file", List.of("check-config", "--config", "/nonexistent/exporter.yml"), "--config: file /nonexistent/exporter.yml does not exist"),
                 Arguments.of("missing OpenIM directory", List.of("check-config", "--openim-config", "/nonexistent/openim"), "--openim-config: directory /nonexistent/openim does not exist"),
                 Arguments.of("OpenIM directory without discovery files", List.of("check-config", "--openim-config", empty.toString()), "has none of discovery.yml, share.yml, zookeeper.yml"),
                 Arguments.of("OpenIM unknown registry", List.of("check-config", "--openim-config", openim.toString()), "--openim-config: discovery.yml: enable: unknown registry 'consul' (want etcd, zookeeper or kubernetes)"),
+                Arguments.of("OpenIM address not a list", List.of("check-config", "--openim-config", badList.toString()), "--openim-config: zookeeper.yml: address: expected a list of host:port"),
                 Arguments.of("OpenIM file not YAML", List.of("check-config", "--openim-config", badYaml.toString()), "discovery.yml is not valid YAML"),
                 Arguments.of("unknown option", List.of("--confg", "x.yml"), "Unknown options: '--confg'"));
     }

@@ -51,15 +51,15 @@ final class OpenImConfigReader {
             if (rpcService != null && rpcService.isObject()) {
                 d.set("services", values(rpcService));
             }
-            copyEtcd(discovery.get("etcd"), etcd);
-            copyZooKeeper(discovery.get("zookeeper"), zk);
+            copyRegistry(discovery.get("etcd"), etcd, "discovery.yml: etcd.", "rootDirectory", "endpoints");
+            copyRegistry(discovery.get("zookeeper"), zk, "discovery.yml: zookeeper.", "schema", "address");
         } else {
             // v3.7: share.yml says which registry, zookeeper.yml says where
             generation = "v3.7";
             enable = share != null ? text(share, "env", "share.yml") : "zookeeper";
         }
         if (zookeeper != null) {
-            copyZooKeeper(zookeeper, zk);
+            copyRegistry(zookeeper, zk, "zookeeper.yml: ", "schema", "address");
         }
         if (share != null && share.get("rpcRegisterName") != null && share.get("rpcRegisterName").isObject()) {
             d.set("services", values(share.get("rpcRegisterName")));
@@ -111,24 +111,16 @@ final class OpenImConfigReader {
         }
     }
 
-    private void copyEtcd(JsonNode src, ObjectNode etcd) throws ConfigException {
+    /** A registry section: its name key (rootDirectory, schema), address list and credentials. */
+    private void copyRegistry(JsonNode src, ObjectNode dst, String where, String nameKey, String addressTarget)
+            throws ConfigException {
         if (src == null || !src.isObject()) {
             return;
         }
-        copyText(src, "rootDirectory", etcd, "rootDirectory", "discovery.yml: etcd");
-        copyList(src, "address", etcd, "endpoints", "discovery.yml: etcd");
-        copyText(src, "username", etcd, "username", "discovery.yml: etcd");
-        copyText(src, "password", etcd, "password", "discovery.yml: etcd");
-    }
-
-    private void copyZooKeeper(JsonNode src, ObjectNode zk) throws ConfigException {
-        if (src == null || !src.isObject()) {
-            return;
-        }
-        copyText(src, "schema", zk, "schema", "zookeeper");
-        copyList(src, "address", zk, "address", "zookeeper");
-        copyText(src, "username", zk, "username", "zookeeper");
-        copyText(src, "password", zk, "password", "zookeeper");
+        copyText(src, nameKey, dst, nameKey, where);
+        copyList(src, "address", dst, addressTarget, where);
+        copyText(src, "username", dst, "username", where);
+        copyText(src, "password", dst, "password", where);
     }
 
     private static void copyText(JsonNode src, String from, ObjectNode dst, String to, String where) throws ConfigException {
@@ -137,7 +129,7 @@ final class OpenImConfigReader {
             return;
         }
         if (!v.isValueNode()) {
-            throw new ConfigException("--openim-config: " + where + "." + from + ": expected a string");
+            throw new ConfigException("--openim-config: " + where + from + ": expected a string");
         }
         dst.put(to, v.asText());
     }
@@ -155,7 +147,7 @@ final class OpenImConfigReader {
                 list.add(s.trim());
             }
         } else {
-            throw new ConfigException("--openim-config: " + where + "." + from + ": expected a list of host:port");
+            throw new ConfigException("--openim-config: " + where + from + ": expected a list of host:port");
         }
         dst.set(to, list);
     }

@@ -284,7 +284,7 @@ class AlertPackTest {
         assertEquals(List.of(), runbookProblems("OpenIMX", "5m", chinese));
         assertProblemMentions(runbookProblems("OpenIMX", "2m", chinese), "for: 2m");
         assertProblemMentions(runbookProblems("OpenIMY", "5m", chinese), "# OpenIMY");
-        String chineseHeadingOnly = english + "\n## 中文\n\nTODO\n";
+        String chineseHeadingOnly = english + "\n## 中文\n\n(to be written)\n";
         assertProblemMentions(runbookProblems("OpenIMX", "5m", chineseHeadingOnly), "Chinese");
     }
 
