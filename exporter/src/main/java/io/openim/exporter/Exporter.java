@@ -43,7 +43,7 @@ public final class Exporter implements AutoCloseable {
         http.start();
     }
 
-    /** Starts collecting and serving; {@code jvmMetrics} is false only where several run in one JVM (tests). */
+    /** Starts collecting and serving; {@code jvmMetrics} off leaves out the jvm_* series (tests that do not need them). */
     public static Exporter start(ExporterConfig config, boolean jvmMetrics) throws IOException {
         return new Exporter(config, jvmMetrics);
     }

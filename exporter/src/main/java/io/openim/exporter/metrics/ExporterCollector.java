@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ public final class ExporterCollector implements MultiCollector {
 
     @Override
     public MetricSnapshots collect() {
-        List<MetricSnapshot> out = Snapshots.list();
+        List<MetricSnapshot> out = new ArrayList<>();
         out.add(InfoSnapshot.builder().name("openim_exporter_build").help("Version of openim-exporter.")
                 .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of("version", version)).build())
                 .build());

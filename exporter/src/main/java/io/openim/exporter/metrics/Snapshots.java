@@ -5,7 +5,6 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /** Small builders so mappers read as "metric, labels, value". */
@@ -54,9 +53,5 @@ final class Snapshots {
                 out.add(b.build());
             }
         }
-    }
-
-    static List<MetricSnapshot> list() {
-        return new ArrayList<>();
     }
 }
