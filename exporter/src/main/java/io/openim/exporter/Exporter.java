@@ -40,6 +40,9 @@ public final class Exporter implements AutoCloseable {
             discovery.start();
             scheduler.start(discovery);
         }
+        if (config.logs().enabled()) {
+            scheduler.start(new io.openim.exporter.logs.LogsCheck(config.logs()));
+        }
         http.start();
     }
 

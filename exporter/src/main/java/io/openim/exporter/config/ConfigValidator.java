@@ -75,6 +75,66 @@ final class ConfigValidator {
         if (d.enabled() && !e.enabled() && !z.enabled()) {
             throw ConfigException.at("discovery", "enabled, but neither discovery.etcd.enabled nor discovery.zookeeper.enabled is true");
         }
+        logs(c.logs());
+    }
+
+    private static final Pattern SIGNATURE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
+    private static void logs(ExporterConfig.Logs l) throws ConfigException {
+        if (!l.enabled()) {
+            return;
+        }
+        oneOf("logs.start", l.start(), Set.of("end", "beginning"));
+        positive("logs.interval", l.interval());
+        positive("logs.timeout", l.timeout());
+        if (l.timeout().compareTo(l.interval()) > 0) {
+            throw ConfigException.at("logs.timeout", "must not be longer than logs.interval (" + ConfigLoader.format(l.interval()) + ")");
+        }
+        if (l.paths().isEmpty() && l.podPaths().isEmpty()) {
+            throw ConfigException.at("logs.paths", "must list at least one glob when logs.podPaths is empty");
+        }
+        globs("logs.paths", l.paths());
+        globs("logs.podPaths", l.podPaths());
+        if (l.maxServices() < 1 || l.maxServices() > 1000) {
+            throw ConfigException.at("logs.maxServices", "must be between 1 and 1000, got " + l.maxServices());
+        }
+        if (l.signatures().size() > 64) {
+            // each name becomes a label value on every service: keep the series count bounded
+            throw ConfigException.at("logs.signatures", "at most 64 extra signatures, got " + l.signatures().size());
+        }
+        for (int i = 0; i < l.signatures().size(); i++) {
+            ExporterConfig.Signature s = l.signatures().get(i);
+            String at = "logs.signatures[" + i + "]";
+            if (s == null || s.name() == null || !SIGNATURE_NAME.matcher(s.name()).matches()) {
+                throw ConfigException.at(at + ".name", "must be a lower-case name like my_error (a-z, 0-9, _; up to 64 characters)");
+            }
+            boolean lit = s.literal() != null && !s.literal().isEmpty();
+            boolean re = s.regex() != null && !s.regex().isEmpty();
+            if (lit == re) {
+                throw ConfigException.at(at, "set exactly one of literal or regex");
+            }
+            if (re) {
+                try {
+                    Pattern.compile(s.regex());
+                } catch (java.util.regex.PatternSyntaxException x) {
+                    throw ConfigException.at(at + ".regex", "invalid regex: " + x.getDescription());
+                }
+            }
+        }
+    }
+
+    private static void globs(String field, List<String> values) throws ConfigException {
+        for (int i = 0; i < values.size(); i++) {
+            String g = values.get(i);
+            if (g == null || g.isBlank()) {
+                throw ConfigException.at(field + "[" + i + "]", "must be a non-empty path or glob");
+            }
+            try {
+                java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g);
+            } catch (RuntimeException x) {
+                throw ConfigException.at(field + "[" + i + "]", "invalid glob '" + g + "': " + x.getMessage());
+            }
+        }
     }
 
     static void addresses(String field, List<String> values, boolean allowScheme) throws ConfigException {

@@ -7,16 +7,18 @@ import java.util.List;
  * The exporter's effective configuration. Missing values take defaults that match OpenIM's
  * docker-compose deployment (etcd 127.0.0.1:12379 root "openim", ZooKeeper 127.0.0.1:12181 schema "openim").
  */
-public record ExporterConfig(Server server, Log log, Discovery discovery) {
+public record ExporterConfig(Server server, Log log, Discovery discovery, Logs logs) {
 
     public ExporterConfig {
         server = server != null ? server : new Server(null, null);
         log = log != null ? log : new Log(null, null);
         discovery = discovery != null ? discovery : Discovery.defaults();
+        // no section: the log check is off (see Logs.OFF); "logs: {}" turns it on with defaults
+        logs = logs != null ? logs : Logs.OFF;
     }
 
     public static ExporterConfig defaults() {
-        return new ExporterConfig(null, null, null);
+        return new ExporterConfig(null, null, null, null);
     }
 
     public record Server(String host, Integer port) {
@@ -88,5 +90,32 @@ public record ExporterConfig(Server server, Log log, Discovery discovery) {
             sessionTimeout = sessionTimeout != null ? sessionTimeout : Duration.ofSeconds(10);
             timeout = timeout != null ? timeout : Duration.ofSeconds(3);
         }
+    }
+
+    /**
+     * The log-signature check. {@code paths} are globs of OpenIM's own log files (console or JSON lines),
+     * {@code podPaths} globs of Kubernetes node logs in CRI format ({@code /var/log/pods/<ns>_<pod>_<uid>/<container>/*.log}).
+     * {@code start} says where to begin in files found at the first start without a state file.
+     */
+    public record Logs(Boolean enabled, List<String> paths, List<String> podPaths, String start, String stateFile,
+                       Duration interval, Duration timeout, Integer maxServices, List<Signature> signatures) {
+        static final Logs OFF = new Logs(false, null, null, null, null, null, null, null, null);
+
+        public Logs {
+            enabled = enabled != null ? enabled : true;
+            // OpenIM's log.yml default storageLocation, seen from the directory OpenIM runs in
+            paths = paths != null ? List.copyOf(paths) : (podPaths != null ? List.of() : List.of("logs/openim-service-log.*"));
+            podPaths = podPaths != null ? List.copyOf(podPaths) : List.of();
+            start = start != null ? start : "end";
+            stateFile = stateFile != null ? stateFile : "";
+            interval = interval != null ? interval : Duration.ofSeconds(15);
+            timeout = timeout != null ? timeout : Duration.ofSeconds(10);
+            maxServices = maxServices != null ? maxServices : 50;
+            signatures = signatures != null ? List.copyOf(signatures) : List.of();
+        }
+    }
+
+    /** An extra signature: {@code literal} (matched by the multi-literal matcher) or {@code regex}, not both. */
+    public record Signature(String name, String literal, String regex) {
     }
 }

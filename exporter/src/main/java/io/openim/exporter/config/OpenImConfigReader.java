@@ -33,11 +33,18 @@ final class OpenImConfigReader {
         JsonNode discovery = file(dir, "discovery.yml");
         JsonNode share = file(dir, "share.yml");
         JsonNode zookeeper = file(dir, "zookeeper.yml");
+        JsonNode logYml = file(dir, "log.yml");
+        ObjectNode out = f.objectNode();
+        if (logYml != null) {
+            logs(dir, logYml, out);
+        }
         if (discovery == null && share == null && zookeeper == null) {
-            throw new ConfigException("--openim-config: " + dir + " has none of discovery.yml, share.yml, zookeeper.yml");
+            if (logYml != null) {
+                return out;
+            }
+            throw new ConfigException("--openim-config: " + dir + " has none of discovery.yml, share.yml, zookeeper.yml, log.yml");
         }
 
-        ObjectNode out = f.objectNode();
         ObjectNode d = out.putObject("discovery");
         ObjectNode etcd = d.putObject("etcd");
         ObjectNode zk = d.putObject("zookeeper");
@@ -88,6 +95,29 @@ final class OpenImConfigReader {
                     + "' (want etcd, zookeeper or kubernetes)");
         }
         return out;
+    }
+
+    /**
+     * log.yml: OpenIM writes {@code <storageLocation>/openim-service-log.<date>}. A relative storageLocation
+     * ({@code ../../../../logs/}) is relative to the binary's directory under {@code _output/bin/platforms/<os>/<arch>},
+     * which climbs back to the deployment root: the parent of this config directory.
+     */
+    private void logs(Path dir, JsonNode logYml, ObjectNode out) throws ConfigException {
+        String location = text(logYml, "storageLocation", "log.yml");
+        if (location == null || location.isEmpty()) {
+            throw new ConfigException("--openim-config: log.yml: storageLocation: missing; OpenIM writes no log file without it");
+        }
+        Path base = Path.of(location);
+        if (!base.isAbsolute()) {
+            String rel = location.replace('\\', '/');
+            while (rel.startsWith("../") || rel.startsWith("./")) {
+                rel = rel.substring(rel.indexOf('/') + 1);
+            }
+            Path root = dir.toAbsolutePath().normalize().getParent();
+            base = (root != null ? root : dir.toAbsolutePath()).resolve(rel.isEmpty() || rel.equals("..") || rel.equals(".") ? "" : rel);
+        }
+        ObjectNode logs = out.putObject("logs");
+        logs.putArray("paths").add(base.normalize().resolve("openim-service-log.*").toString());
     }
 
     private JsonNode file(Path dir, String name) throws ConfigException {

@@ -19,7 +19,7 @@ final class Secrets {
                 d.interval(), d.timeout(), d.probe(),
                 new ExporterConfig.Etcd(e.enabled(), e.endpoints(), e.rootDirectory(), e.username(), etcdPw, e.passwordFile(), e.timeout()),
                 new ExporterConfig.ZooKeeper(z.enabled(), z.address(), z.schema(), z.username(), zkPw, z.passwordFile(),
-                        z.sessionTimeout(), z.timeout())));
+                        z.sessionTimeout(), z.timeout())), c.logs());
     }
 
     private static String read(String section, String password, String passwordFile) throws ConfigException {

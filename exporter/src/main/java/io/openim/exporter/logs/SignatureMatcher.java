@@ -1,0 +1,180 @@
+package io.openim.exporter.logs;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+
+/**
+ * Finds which signatures occur in a line. All literals of all signatures are compiled into one
+ * Aho–Corasick automaton, flattened into a full byte DFA, so a line costs one table lookup per byte
+ * whatever the number of literals; regex signatures run only when configured. Not thread-safe:
+ * one instance per reading thread. No allocation per line.
+ */
+public final class SignatureMatcher {
+    private final List<Signature> signatures;
+    /** delta[state << 8 | byte] → next state. */
+    private final int[] delta;
+    /** Signatures whose literal ends in this state (suffix links folded in), null when none. */
+    private final int[][] output;
+    private final int[] regexIds;
+    private final Matcher[] regexMatchers;
+    private final ByteChars chars = new ByteChars();
+    /** Per-signature stamp of the last line it was seen in: a line counts each signature once. */
+    private final long[] seenIn;
+    private long line;
+
+    public SignatureMatcher(List<Signature> signatures) {
+        this.signatures = List.copyOf(signatures);
+        this.seenIn = new long[signatures.size()];
+        Arrays.fill(seenIn, -1);
+
+        // trie
+        List<int[]> next = new ArrayList<>();
+        List<List<Integer>> out = new ArrayList<>();
+        next.add(newRow());
+        out.add(new ArrayList<>());
+        List<Integer> regexes = new ArrayList<>();
+        for (int id = 0; id < signatures.size(); id++) {
+            Signature s = signatures.get(id);
+            if (s.regex() != null) {
+                regexes.add(id);
+                continue;
+            }
+            for (String lit : s.literals()) {
+                int state = 0;
+                for (byte b : lit.getBytes(StandardCharsets.UTF_8)) {
+                    int c = b & 0xff;
+                    if (next.get(state)[c] < 0) {
+                        next.get(state)[c] = next.size();
+                        next.add(newRow());
+                        out.add(new ArrayList<>());
+                    }
+                    state = next.get(state)[c];
+                }
+                if (!out.get(state).contains(id)) {
+                    out.get(state).add(id);
+                }
+            }
+        }
+        // breadth-first: failure links, and missing transitions filled from the failure state (a DFA)
+        int n = next.size();
+        int[] fail = new int[n];
+        delta = new int[n << 8];
+        ArrayDeque<Integer> queue = new ArrayDeque<>();
+        for (int c = 0; c < 256; c++) {
+            int t = next.get(0)[c];
+            delta[c] = t < 0 ? 0 : t;
+            if (t > 0) {
+                fail[t] = 0;
+                queue.add(t);
+            }
+        }
+        while (!queue.isEmpty()) {
+            int s = queue.poll();
+            for (Integer id : out.get(fail[s])) {
+                if (!out.get(s).contains(id)) {
+                    out.get(s).add(id);
+                }
+            }
+            for (int c = 0; c < 256; c++) {
+                int t = next.get(s)[c];
+                if (t < 0) {
+                    delta[(s << 8) | c] = delta[(fail[s] << 8) | c];
+                } else {
+                    delta[(s << 8) | c] = t;
+                    fail[t] = delta[(fail[s] << 8) | c];
+                    queue.add(t);
+                }
+            }
+        }
+        output = new int[n][];
+        for (int s = 0; s < n; s++) {
+            output[s] = out.get(s).isEmpty() ? null : out.get(s).stream().mapToInt(Integer::intValue).toArray();
+        }
+        regexIds = regexes.stream().mapToInt(Integer::intValue).toArray();
+        regexMatchers = regexes.stream().map(id -> signatures.get(id).regex().matcher("")).toArray(Matcher[]::new);
+    }
+
+    private static int[] newRow() {
+        int[] row = new int[256];
+        Arrays.fill(row, -1);
+        return row;
+    }
+
+    public int size() {
+        return signatures.size();
+    }
+
+    public String name(int id) {
+        return signatures.get(id).name();
+    }
+
+    /**
+     * Writes the ids of the signatures found in {@code buf[from, to)} into {@code hits}, each once,
+     * and returns how many. {@code hits} must hold {@link #size()} ints.
+     */
+    public int match(byte[] buf, int from, int to, int[] hits) {
+        long stamp = ++line;
+        int found = 0;
+        int s = 0;
+        int[] d = delta;
+        int[][] o = output;
+        for (int i = from; i < to; i++) {
+            s = d[(s << 8) | (buf[i] & 0xff)];
+            int[] ids = o[s];
+            if (ids != null) {
+                for (int id : ids) {
+                    if (seenIn[id] != stamp) {
+                        seenIn[id] = stamp;
+                        hits[found++] = id;
+                    }
+                }
+            }
+        }
+        if (regexIds.length > 0) {
+            chars.wrap(buf, from, to);
+            for (int k = 0; k < regexIds.length; k++) {
+                if (regexMatchers[k].reset(chars).find()) {
+                    hits[found++] = regexIds[k];
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Bytes seen as chars (Latin-1) without copying, so a reused regex Matcher can run over them. */
+    private static final class ByteChars implements CharSequence {
+        private byte[] buf = new byte[0];
+        private int from;
+        private int len;
+
+        void wrap(byte[] b, int f, int t) {
+            buf = b;
+            from = f;
+            len = t - f;
+        }
+
+        @Override
+        public int length() {
+            return len;
+        }
+
+        @Override
+        public char charAt(int i) {
+            return (char) (buf[from + i] & 0xff);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new String(buf, from + start, end - start, StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public String toString() {
+            return new String(buf, from, len, StandardCharsets.ISO_8859_1);
+        }
+    }
+}

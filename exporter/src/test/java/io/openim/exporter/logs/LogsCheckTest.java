@@ -1,0 +1,302 @@
+package io.openim.exporter.logs;
+
+import io.openim.exporter.config.ExporterConfig;
+import io.openim.sandbox.OpenImLogWriter;
+import io.openim.sandbox.OpenImLogWriter.Format;
+import io.openim.sandbox.OpenImLogWriter.Kind;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The log check on real files: formats, rotation, truncation, split lines, restarts, CRI partials. */
+class LogsCheckTest {
+    private static final Kind PIPE = OpenImLogWriter.KINDS.get("broken_pipe");
+    private static final Kind MONGO = OpenImLogWriter.KINDS.get("mongo_insert_error");
+    private static final Kind NOISE = OpenImLogWriter.KINDS.get("noise");
+    private static final Kind NORMAL = OpenImLogWriter.KINDS.get("subscribe_returned_normally");
+    private static final LocalDateTime T = LocalDateTime.of(2026, 5, 16, 14, 45, 33, 123_000_000);
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    private LogsCheck check(String start, String stateFile, List<ExporterConfig.Signature> extra) {
+        LogsCheck c = new LogsCheck(new ExporterConfig.Logs(true, List.of(dir + "/openim-service-log.*"), List.of(), start,
+                stateFile, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, extra));
+        open.add(c);
+        return c;
+    }
+
+    private LogsCheck check(String start) {
+        return check(start, "", List.of());
+    }
+
+    private static int seq;
+
+    /** Lines differ as OpenIM's do (there by timestamp, here by operationID), so files differ from the first bytes. */
+    private static String lines(Format f, Kind k, int n) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append(OpenImLogWriter.line(f, T.plusNanos(1_000_000L * ++seq), k, 1234, "op" + seq)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static void append(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static LogsResult run(LogsCheck c) {
+        return (LogsResult) c.collect();
+    }
+
+    @Test
+    void consoleAndJsonLinesGiveServiceAndLevel() throws Exception {
+        Path f = dir.resolve("openim-service-log.2026-05-16");
+        append(f, lines(Format.CONSOLE, PIPE, 3) + lines(Format.JSON, PIPE, 2) + lines(Format.CONSOLE, MONGO, 4)
+                + lines(Format.JSON, NOISE, 5) + lines(Format.CONSOLE, NORMAL, 6));
+        LogsResult r = run(check("beginning"));
+        assertEquals(5, r.signature("openim-msggateway", "broken_pipe"), r.summary());
+        assertEquals(5, r.lines("openim-msggateway", "warn"));
+        assertEquals(4, r.signature("openim-msgtransfer", "mongo_insert_error"));
+        assertEquals(4, r.lines("openim-msgtransfer", "error"));
+        assertEquals(5, r.lines("openim-rpc-user", "info"));
+        assertEquals(6, r.signature("openim-push", "subscribe_returned_normally"));
+        assertEquals(0, r.signature("broken_pipe") - 5, "no other service got broken pipes");
+        assertEquals(20, r.totalLines());
+        assertTrue(r.allSourcesUp());
+    }
+
+    @Test
+    void lineParserReadsPaddedColouredFieldsAndJsonLogger() {
+        LineParser p = new LineParser();
+        byte[] c = OpenImLogWriter.console(T, PIPE, 7, "x").getBytes(StandardCharsets.UTF_8);
+        p.parse(c, 0, c.length);
+        assertEquals("warn", LineParser.LEVELS[p.level()]);
+        assertEquals("openim-msggateway", new String(c, p.nameFrom(), p.nameTo() - p.nameFrom(), StandardCharsets.UTF_8));
+        byte[] j = OpenImLogWriter.json(T, MONGO, 7, "x").getBytes(StandardCharsets.UTF_8);
+        p.parse(j, 0, j.length);
+        assertEquals("error", LineParser.LEVELS[p.level()]);
+        assertEquals("openim-msgtransfer", new String(j, p.nameFrom(), p.nameTo() - p.nameFrom(), StandardCharsets.UTF_8));
+        byte[] plain = "write: broken pipe".getBytes(StandardCharsets.UTF_8);
+        p.parse(plain, 0, plain.length);
+        assertEquals("unknown", LineParser.LEVELS[p.level()]);
+        assertEquals(p.nameFrom(), p.nameTo(), "no name in a line that is not OpenIM's");
+    }
+
+    @Test
+    void startAtEndSkipsWhatWasThereAndCountsWhatComes() throws Exception {
+        Path f = dir.resolve("openim-service-log.2026-05-16");
+        append(f, lines(Format.CONSOLE, PIPE, 7));
+        LogsCheck c = check("end");
+        assertEquals(0, run(c).signature("broken_pipe"));
+        append(f, lines(Format.CONSOLE, PIPE, 2));
+        assertEquals(2, run(c).signature("broken_pipe"));
+        assertEquals(2, run(c).signature("broken_pipe"), "nothing new: same total");
+    }
+
+    @Test
+    void lineSplitAcrossReadsCountsOnce() throws Exception {
+        Path f = dir.resolve("openim-service-log.2026-05-16");
+        String line = OpenImLogWriter.console(T, PIPE, 1, "a");
+        int cut = line.indexOf("broken") + 3; // inside the signature's string
+        LogsCheck c = check("beginning");
+        append(f, lines(Format.CONSOLE, NOISE, 1) + line.substring(0, cut));
+        LogsResult r = run(c);
+        assertEquals(0, r.signature("broken_pipe"));
+        assertEquals(1, r.totalLines(), "half a line is not a line yet");
+        append(f, line.substring(cut) + "\n");
+        r = run(c);
+        assertEquals(1, r.signature("openim-msggateway", "broken_pipe"));
+        assertEquals(2, r.totalLines());
+        assertEquals(2, run(c).totalLines());
+    }
+
+    @Test
+    void renameAndCreateLosesNothingAndReadsNothingTwice() throws Exception {
+        Path f = dir.resolve("openim-service-log.2026-05-16");
+        append(f, lines(Format.CONSOLE, PIPE, 3));
+        LogsCheck c = check("beginning");
+        assertEquals(3, run(c).signature("broken_pipe"));
+        append(f, lines(Format.CONSOLE, PIPE, 4)); // written before the rename, not read yet
+        Path moved = dir.resolve("rotated").resolve("old.log");
+        Files.createDirectories(moved.getParent());
+        Files.move(f, moved); // out of the glob: only the open file still reaches it
+        append(moved, lines(Format.CONSOLE, PIPE, 1)); // a straggler through the old descriptor
+        append(f, lines(Format.CONSOLE, PIPE, 5)); // the new file under the old name
+        assertEquals(13, run(c).signature("broken_pipe"));
+        assertEquals(13, run(c).signature("broken_pipe"));
+        assertEquals(13, run(c).signature("broken_pipe"), "the renamed file, closed after two cycles, is not read again");
+        append(f, lines(Format.CONSOLE, PIPE, 1));
+        assertEquals(14, run(c).signature("broken_pipe"));
+    }
+
+    @Test
+    void dateRotationOfTheSandboxWriterIsFollowed() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-05-16T23:59:00Z"));
+        OpenImLogWriter w = new OpenImLogWriter(dir, Format.CONSOLE, clock);
+        open.add(w);
+        LogsCheck c = check("beginning");
+        w.write(PIPE, 2);
+        assertEquals(2, run(c).signature("broken_pipe"));
+        w.write(PIPE, 1);
+        clock.now = Instant.parse("2026-05-17T00:00:01Z");
+        w.write(PIPE, 3);
+        assertTrue(Files.exists(dir.resolve("openim-service-log.2026-05-17")));
+        LogsResult r = run(c);
+        assertEquals(6, r.signature("broken_pipe"));
+        assertEquals(2, r.report(dir + "/openim-service-log.*").files());
+    }
+
+    @Test
+    void copytruncateReadsTheCopysUnreadTailAndTheTruncatedFileFromZero() throws Exception {
+        Path f = dir.resolve("openim-service-log.2026-05-16");
+        append(f, lines(Format.CONSOLE, PIPE, 3));
+        LogsCheck c = check("beginning");
+        assertEquals(3, run(c).signature("broken_pipe"));
+        append(f, lines(Format.CONSOLE, PIPE, 4)); // not read yet when logrotate copies
+        Files.copy(f, dir.resolve("openim-service-log.2026-05-16.1"), StandardCopyOption.COPY_ATTRIBUTES);
+        try (var ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        append(f, lines(Format.JSON, PIPE, 2));
+        LogsResult r = run(c);
+        assertEquals(9, r.signature("broken_pipe"), r.summary());
+        assertEquals(9, run(c).signature("broken_pipe"));
+        // truncated and already longer again than what was read before: the first bytes tell
+        append(f, lines(Format.JSON, NOISE, 50));
+        run(c);
+        try (var ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        append(f, lines(Format.CONSOLE, NOISE, 60) + lines(Format.CONSOLE, PIPE, 1));
+        assertEquals(10, run(c).signature("broken_pipe"));
+    }
+
+    @Test
+    void restartWithStateNeitherRereadsNorLoses() throws Exception {
+        Path f = dir.resolve("openim-service-log.2026-05-16");
+        String state = dir.resolve("state/logs.json").toString();
+        append(f, lines(Format.CONSOLE, PIPE, 2));
+        LogsCheck first = check("beginning", state, List.of());
+        assertEquals(2, run(first).signature("broken_pipe"));
+        String half = OpenImLogWriter.console(T, PIPE, 1, "x");
+        append(f, lines(Format.CONSOLE, PIPE, 3) + half.substring(0, 40));
+        assertEquals(5, run(first).signature("broken_pipe"));
+        first.close();
+        // while the exporter is down: the split line ends, more lines come, and a new file appears
+        append(f, half.substring(40) + "\n" + lines(Format.CONSOLE, PIPE, 4));
+        append(dir.resolve("openim-service-log.2026-05-17"), lines(Format.JSON, PIPE, 6));
+        LogsCheck second = check("end", state, List.of()); // "end" applies only without state
+        LogsResult r = run(second);
+        assertEquals(2 + 3 + 1 + 4 + 6, r.signature("openim-msggateway", "broken_pipe"), r.summary());
+        assertEquals(16, r.lines("openim-msggateway", "warn"), "line counters continue too");
+        assertEquals(16, run(second).signature("broken_pipe"));
+        assertTrue(Files.readString(Path.of(state)).contains("openim-service-log.2026-05-17"));
+        try (var files = Files.list(Path.of(state).getParent())) {
+            assertEquals(1, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void criPartialLinesAreJoinedAndContainerNamesTheService() throws Exception {
+        Path podLog = dir.resolve("pods/openim_openim-msggateway-0_6f1c2a/openim-msggateway/0.log");
+        Files.createDirectories(podLog.getParent());
+        String line = OpenImLogWriter.console(T, PIPE, 1, "a");
+        int a = line.indexOf("broken") + 2;
+        int b = a + 5;
+        append(podLog, OpenImLogWriter.cri(line.substring(0, a), true) + "\n"
+                + OpenImLogWriter.cri(line.substring(a, b), true) + "\n");
+        LogsCheck c = new LogsCheck(new ExporterConfig.Logs(true, List.of(), List.of(dir + "/pods/*/*/*.log"), "beginning",
+                "", Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()));
+        open.add(c);
+        LogsResult r = run(c);
+        assertEquals(0, r.totalLines(), "partials wait for their final piece");
+        append(podLog, OpenImLogWriter.cri(line.substring(b), false) + "\n"
+                + OpenImLogWriter.cri("panic: write: broken pipe", false).replace(" stdout ", " stderr ") + "\n"
+                + OpenImLogWriter.cri(OpenImLogWriter.json(T, MONGO, 1, "b"), false) + "\n");
+        r = run(c);
+        assertEquals(3, r.totalLines(), r.summary());
+        assertEquals(1, r.lines("openim-msggateway", "warn"), "the joined line, named by itself");
+        assertEquals(1, r.lines("openim-msggateway", "unknown"), "a line without a name takes the container's");
+        assertEquals(2, r.signature("openim-msggateway", "broken_pipe"), "the signature split across partials, and the stderr line");
+        assertEquals(1, r.signature("openim-msgtransfer", "mongo_insert_error"), "a JSON line names its own service");
+        assertEquals(2, r.signature("broken_pipe"));
+    }
+
+    @Test
+    void extraSignaturesLiteralAndRegex() throws Exception {
+        Path f = dir.resolve("openim-service-log.2026-05-16");
+        append(f, lines(Format.CONSOLE, PIPE, 2) + lines(Format.CONSOLE, MONGO, 3) + lines(Format.JSON, NOISE, 1));
+        LogsResult r = run(check("beginning", "", List.of(
+                new ExporterConfig.Signature("tcp_write", "write tcp ", null),
+                new ExporterConfig.Signature("port_37017", null, "127\\.0\\.0\\.1:370\\d\\d"),
+                new ExporterConfig.Signature("broken_pipe", "rpc server resp", null))));
+        assertEquals(2, r.signature("tcp_write"));
+        assertEquals(3, r.signature("port_37017"));
+        assertEquals(3, r.signature("broken_pipe"), "a config literal under a built-in name adds to it");
+    }
+
+    @Test
+    void serviceLabelIsCapped() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            sb.append(OpenImLogWriter.console(T, new Kind("openim-svc" + i, "WARN", "m", "write: broken pipe"), 1, "o")).append('\n');
+        }
+        append(dir.resolve("openim-service-log.2026-05-16"), sb.toString());
+        LogsCheck c = new LogsCheck(new ExporterConfig.Logs(true, List.of(dir + "/openim-service-log.*"), List.of(), "beginning",
+                "", Duration.ofSeconds(15), Duration.ofSeconds(10), 3, List.of()));
+        open.add(c);
+        LogsResult r = run(c);
+        assertEquals(10, r.signature("broken_pipe"));
+        assertEquals(7, r.signature("other", "broken_pipe"));
+        assertEquals(7, r.serviceOverflow());
+        assertEquals(4, r.lines().stream().map(LogsResult.LineCount::service).distinct().count(), "3 names + other");
+    }
+
+    /** A clock the test moves (the writer's date rotation). */
+    static final class MutableClock extends Clock {
+        volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        public Instant instant() {
+            return now;
+        }
+    }
+}
