@@ -44,6 +44,7 @@ public final class OpenImLogWriter implements AutoCloseable {
     private OutputStream out;
     private ScheduledExecutorService timer;
     private long seq;
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> written = new java.util.concurrent.ConcurrentHashMap<>();
 
     public OpenImLogWriter(Path dir, Format format, Clock clock) throws IOException {
         this.dir = dir;
@@ -98,6 +99,29 @@ public final class OpenImLogWriter implements AutoCloseable {
         }
         out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         out.flush();
+        written.computeIfAbsent(nameOf(kind), k -> new java.util.concurrent.atomic.AtomicLong()).addAndGet(n);
+    }
+
+    /** Lines of the kind written so far. */
+    public long written(String kind) {
+        var n = written.get(kind);
+        return n == null ? 0 : n.get();
+    }
+
+    private static String nameOf(Kind kind) {
+        return KINDS.entrySet().stream().filter(e -> e.getValue().equals(kind)).map(Map.Entry::getKey).findFirst().orElse("custom");
+    }
+
+    /** Stops the background writing started by {@link #start}; what was written stays counted. */
+    public void stop() throws InterruptedException {
+        ScheduledExecutorService t;
+        synchronized (this) {
+            t = timer;
+        }
+        if (t != null) {
+            t.shutdown();
+            t.awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     public static String line(Format format, LocalDateTime time, Kind k, int pid, String operationId) {
