@@ -56,7 +56,17 @@ class AlertPackTest {
             "openim_exporter_check_duration_seconds",
             "openim_exporter_check_errors_total",
             "openim_exporter_last_success_timestamp_seconds",
-            "openim_exporter_build_info");
+            "openim_exporter_build_info",
+            // log check
+            "openim_log_signature_total",
+            "openim_log_lines_total",
+            "openim_log_last_line_timestamp_seconds",
+            "openim_log_read_errors_total",
+            "openim_log_files_followed",
+            "openim_log_bytes_read_total",
+            "openim_log_service_label_overflow_total",
+            // OpenIM's own gauge (msggateway), used by OpenIMBrokenPipeSpike
+            "online_user_num");
 
     /** Alerts the pack must contain, whatever else it grows. */
     static final Set<String> REQUIRED_ALERTS = Set.of(
@@ -66,7 +76,12 @@ class AlertPackTest {
             "OpenIMDiscoveryFlapping",
             "OpenIMZooKeeperDiscoveryInUse",
             "OpenIMExporterSourceDown",
-            "OpenIMExporterCheckStale");
+            "OpenIMExporterCheckStale",
+            "OpenIMBrokenPipeSpike",
+            "OpenIMResolverZeroAddressesLogged",
+            "OpenIMKafkaConsumeErrors",
+            "OpenIMMsgPersistErrors",
+            "OpenIMLogsSilent");
 
     /** {@code for:} must outlast a routine pod restart and still be actionable. */
     static final Duration MIN_FOR = Duration.ofMinutes(1);
