@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * (TAB-separated, colour codes, padded fields) or JSON lines. {@link #start} writes each signature's
  * line at its own rate per second, for tests and the demo.
  *
- * <p>Run: {@code java -cp openim-sandbox.jar io.openim.sandbox.OpenImLogWriter <dir> [console|json] [signature=rate …]}
+ * <p>Run: {@code java -cp openim-sandbox.jar io.openim.sandbox.OpenImLogWriter <dir> [console|json] [signature=rate …]},
+ * or {@code … OpenImLogWriter --generate <file> <bytes>} for a large file at once (prints the line count).
  */
 public final class OpenImLogWriter implements AutoCloseable {
     public enum Format { CONSOLE, JSON }
@@ -210,7 +211,48 @@ public final class OpenImLogWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes about {@code bytes} of OpenIM lines to {@code file} as fast as possible (benchmarks, the 1 GB
+     * exactness test): both formats, every kind, mostly noise as in a real log, some lines holding a
+     * signature inside another message. Returns the number of lines.
+     */
+    public static long generate(Path file, long bytes) throws IOException {
+        java.util.List<Kind> kinds = new java.util.ArrayList<>(KINDS.values());
+        kinds.sort(java.util.Comparator.comparing(Kind::msg).thenComparing(k -> String.valueOf(k.error())));
+        LocalDateTime t = LocalDateTime.of(2026, 5, 16, 0, 0);
+        long n = 0;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            long written = 0;
+            StringBuilder sb = new StringBuilder(1 << 22);
+            while (written < bytes) {
+                sb.setLength(0);
+                for (int i = 0; i < 10_000; i++, n++) {
+                    Kind k = kinds.get((int) ((n * 7 + n / 13) % kinds.size()));
+                    if (n % 97 == 0) {
+                        k = new Kind(k.process(), k.level(), k.msg() + " after write: broken pipe", k.error());
+                    } else if (n % 3 != 0) {
+                        k = KINDS.get("noise");
+                    }
+                    Format f = n % 5 == 0 ? Format.JSON : Format.CONSOLE;
+                    sb.append(line(f, t.plusNanos(n * 1_000_000L), k, 1000 + (int) (n % 7), "op" + n)).append('\n');
+                }
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+                written += b.remaining();
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            }
+        }
+        return n;
+    }
+
     public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals("--generate")) {
+            long lines = generate(Path.of(args[1]), Long.parseLong(args[2]));
+            System.out.println(lines);
+            return;
+        }
         Path dir = Path.of(args.length > 0 ? args[0] : "target/demo/logs");
         Format format = args.length > 1 && args[1].equalsIgnoreCase("json") ? Format.JSON : Format.CONSOLE;
         Map<String, Double> rates = new LinkedHashMap<>();

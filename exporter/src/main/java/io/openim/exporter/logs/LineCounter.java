@@ -7,7 +7,7 @@ import java.util.List;
  * Counts lines by (service, level) and signatures by (service, signature). The hot path
  * ({@link #line}) parses and matches in place and only increments array cells.
  */
-public final class LineCounter {
+public final class LineCounter implements SignatureMatcher.Lines {
     private final SignatureMatcher matcher;
     private final ServiceLabels services;
     private final LineParser parser = new LineParser();
@@ -15,6 +15,8 @@ public final class LineCounter {
     private long[][] signatures = new long[8][];
     private long[][] levels = new long[8][];
     private long overflow;
+    private long seen;
+    private int scanFallback;
 
     public LineCounter(SignatureMatcher matcher, ServiceLabels services) {
         this.matcher = matcher;
@@ -35,6 +37,31 @@ public final class LineCounter {
      * (a Kubernetes container's name, or UNKNOWN).
      */
     public void line(byte[] b, int from, int to, int fallback) {
+        int n = matcher.match(b, from, to, hits);
+        count(b, from, to, fallback, hits, n);
+    }
+
+    /**
+     * Every whole line in {@code b[from, to)}, matched in one pass of the automaton; returns where the
+     * unfinished last line starts.
+     */
+    public int scan(byte[] b, int from, int to, int fallback) {
+        scanFallback = fallback;
+        return matcher.scan(b, from, to, this);
+    }
+
+    @Override
+    public void line(byte[] b, int from, int to, int[] found, int n) {
+        count(b, from, to, scanFallback, found, n);
+    }
+
+    /** Lines handed over so far (blank ones included). */
+    public long seen() {
+        return seen;
+    }
+
+    private void count(byte[] b, int from, int to, int fallback, int[] found, int n) {
+        seen++;
         if (to > from && b[to - 1] == '\r') {
             to--;
         }
@@ -50,11 +77,10 @@ public final class LineCounter {
             overflow++;
         }
         row(svc, levels, LineParser.LEVELS.length)[parser.level()]++;
-        int n = matcher.match(b, from, to, hits);
         if (n > 0) {
             long[] row = row(svc, signatures, matcher.size());
             for (int i = 0; i < n; i++) {
-                row[hits[i]]++;
+                row[found[i]]++;
             }
         }
     }

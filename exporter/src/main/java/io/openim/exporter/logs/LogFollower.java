@@ -120,12 +120,19 @@ final class LogFollower implements AutoCloseable {
                 break;
             }
             int start = 0;
-            for (int i = 0; i < n; i++) {
-                if (b[i] == '\n') {
-                    handle(b, start, i, at + start, counter);
-                    lines++;
-                    start = i + 1;
+            if (cri) {
+                for (int i = 0; i < n; i++) {
+                    if (b[i] == '\n') {
+                        handle(b, start, i, at + start, counter);
+                        lines++;
+                        start = i + 1;
+                    }
                 }
+            } else {
+                // OpenIM's own files: line ends and signatures in one pass over the bytes
+                long before = counter.seen();
+                start = counter.scan(b, 0, n, fallbackService);
+                lines += counter.seen() - before;
             }
             if (start == 0 && n == b.length) {
                 // one line longer than the buffer: counted as a piece rather than held without bound

@@ -22,6 +22,19 @@ public final class SignatureMatcher {
     private final int[] regexIds;
     private final Matcher[] regexMatchers;
     private final ByteChars chars = new ByteChars();
+    /**
+     * The same automaton for whole buffers: bytes in no literal share one class (so rows are short and stay in
+     * cache), '\n' has its own class that ends the line. Entries are next-state row offsets; a negative entry
+     * is a state with output ({@code ~offset}) or {@link #EOL}.
+     */
+    private final int[] fused;
+    private final int[] classOf = new int[256];
+    private static final int EOL = Integer.MIN_VALUE;
+
+    /** Receives each line found by {@link #scan}, with the signatures it holds. */
+    public interface Lines {
+        void line(byte[] b, int from, int to, int[] hits, int count);
+    }
     /** Per-signature stamp of the last line it was seen in: a line counts each signature once. */
     private final long[] seenIn;
     private long line;
@@ -29,6 +42,7 @@ public final class SignatureMatcher {
     public SignatureMatcher(List<Signature> signatures) {
         this.signatures = List.copyOf(signatures);
         this.seenIn = new long[signatures.size()];
+        this.scanHits = new int[Math.max(1, signatures.size())];
         Arrays.fill(seenIn, -1);
 
         // trie
@@ -94,8 +108,134 @@ public final class SignatureMatcher {
         for (int s = 0; s < n; s++) {
             output[s] = out.get(s).isEmpty() ? null : out.get(s).stream().mapToInt(Integer::intValue).toArray();
         }
+        // byte classes for the fused table
+        int classes = 1;
+        for (int c = 0; c < 256; c++) {
+            if (c != '\n' && usedByte(next, c)) {
+                classOf[c] = classes++;
+            }
+        }
+        int eolClass = classes++;
+        classOf['\n'] = eolClass;
+        fused = new int[n * classes];
+        int[] rep = new int[classes];
+        for (int c = 0; c < 256; c++) {
+            rep[classOf[c]] = c; // any byte of the class: they all move alike
+        }
+        for (int s = 0; s < n; s++) {
+            for (int k = 0; k < classes; k++) {
+                if (k == eolClass) {
+                    fused[s * classes + k] = EOL;
+                    continue;
+                }
+                int t = delta[(s << 8) | rep[k]];
+                fused[s * classes + k] = output[t] != null ? ~(t * classes) : t * classes;
+            }
+        }
+        this.classes = classes;
+        // first two bytes of every literal: positions whose pair is not one of them start no match
+        boolean shortest2 = true;
+        for (Signature sig : signatures) {
+            for (String lit : sig.literals()) {
+                byte[] lb = lit.getBytes(StandardCharsets.UTF_8);
+                if (lb.length < 2) {
+                    shortest2 = false;
+                } else {
+                    int key = ((lb[0] & 0xff) << 8) | (lb[1] & 0xff);
+                    starts[key >>> 6] |= 1L << (key & 63);
+                }
+            }
+        }
+        this.skip = shortest2;
         regexIds = regexes.stream().mapToInt(Integer::intValue).toArray();
         regexMatchers = regexes.stream().map(id -> signatures.get(id).regex().matcher("")).toArray(Matcher[]::new);
+    }
+
+    private final int classes;
+    /** Bit set of the 2-byte prefixes of all literals (8 KiB: stays in L1). */
+    private final long[] starts = new long[1024];
+    /** False when a literal is a single byte: then no position can be skipped on its pair. */
+    private final boolean skip;
+
+    private static boolean usedByte(List<int[]> next, int c) {
+        for (int[] row : next) {
+            if (row[c] >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs the automaton once over {@code b[from, to)}, reporting every whole line (without its '\n') with the
+     * signatures found in it. Returns the offset just past the last '\n': the unfinished line starts there.
+     */
+    public int scan(byte[] b, int from, int to, Lines sink) {
+        final int[] f = fused;
+        final int[] cls = classOf;
+        final int[][] o = output;
+        final int width = classes;
+        int[] hits = scanHits;
+        int s = 0;
+        int lineStart = from;
+        int found = 0;
+        long stamp = ++line;
+        final long[] st = starts;
+        final boolean canSkip = skip;
+        for (int i = from; i < to; i++) {
+            if (s == 0 && canSkip) {
+                // at the root, a byte pair that starts no literal moves the automaton nowhere: skip it without
+                // walking the table (the loads are independent, so this runs far faster than the table walk)
+                int last = to - 1;
+                while (i < last) {
+                    int c = b[i] & 0xff;
+                    if (c == '\n') {
+                        break;
+                    }
+                    int key = (c << 8) | (b[i + 1] & 0xff);
+                    if ((st[key >>> 6] & (1L << key)) != 0) {
+                        break;
+                    }
+                    i++;
+                }
+            }
+            int t = f[s + cls[b[i] & 0xff]];
+            if (t >= 0) {
+                s = t;
+                continue;
+            }
+            if (t == EOL) {
+                found = regexes(b, lineStart, i, hits, found);
+                sink.line(b, lineStart, i, hits, found);
+                found = 0;
+                stamp = ++line;
+                lineStart = i + 1;
+                s = 0;
+                continue;
+            }
+            s = ~t;
+            for (int id : o[s / width]) {
+                if (seenIn[id] != stamp) {
+                    seenIn[id] = stamp;
+                    hits[found++] = id;
+                }
+            }
+        }
+        return lineStart;
+    }
+
+    private final int[] scanHits;
+
+    private int regexes(byte[] buf, int from, int to, int[] hits, int found) {
+        if (regexIds.length > 0) {
+            chars.wrap(buf, from, to);
+            for (int k = 0; k < regexIds.length; k++) {
+                if (regexMatchers[k].reset(chars).find()) {
+                    hits[found++] = regexIds[k];
+                }
+            }
+        }
+        return found;
     }
 
     private static int[] newRow() {
@@ -134,15 +274,7 @@ public final class SignatureMatcher {
                 }
             }
         }
-        if (regexIds.length > 0) {
-            chars.wrap(buf, from, to);
-            for (int k = 0; k < regexIds.length; k++) {
-                if (regexMatchers[k].reset(chars).find()) {
-                    hits[found++] = regexIds[k];
-                }
-            }
-        }
-        return found;
+        return regexes(buf, from, to, hits, found);
     }
 
     /** Bytes seen as chars (Latin-1) without copying, so a reused regex Matcher can run over them. */

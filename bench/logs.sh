@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Log-signature benchmark (bench/README.md, section "Log signatures"): on one generated ~1 GB OpenIM log,
+# lines per second on ONE core of
+#   1. the exporter itself: its shaded jar, `logs: {start: beginning}`, timed until /metrics has counted every byte
+#      (plus the logs check's own cycle duration, which leaves out JVM start-up),
+#   2. Debian's mtail (--one_shot) running a program that counts the same signatures,
+#   3. grep -c -F with the same strings (LC_ALL=C): one pass with all strings, and one pass per signature,
+# checks that all three count the same, then RSS of the exporter while it follows a live log (the sandbox writer).
+# Everything runs under `taskset -c 0`; the JVM also gets -XX:ActiveProcessorCount=1.
+#
+# Environment: BYTES (1073741824), FOLLOW_S (30), SKIP_BUILD=1, JVM_FLAGS (extra flags for the exporter JVM),
+# KEEP_FILE=1 (keep the generated log in bench/out). Needs Java 17, Maven, taskset; installs Debian's mtail if missing.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+BYTES=${BYTES:-1073741824}
+FOLLOW_S=${FOLLOW_S:-30}
+OUT=bench/out/logs
+mkdir -p "$OUT"
+WORK=$(mktemp -d /tmp/openim-logs-bench.XXXXXX)
+EXPORTER_PID=""
+WRITER_PID=""
+cleanup() {
+  for pid in $WRITER_PID $EXPORTER_PID; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  [ "${KEEP_FILE:-0}" = 1 ] && mv "$WORK/logs/openim-service-log.2026-05-16" "$OUT/" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if ! command -v mtail >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "installing Debian's mtail..."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mtail >/dev/null \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mtail >/dev/null; }
+  else
+    echo "mtail not found: sudo apt-get install mtail" >&2
+    exit 1
+  fi
+fi
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  echo "building (mvn package, tests skipped)..."
+  mvn -q -B -ntp -DskipTests package -pl exporter,sandbox -am
+fi
+cp exporter/target/openim-exporter.jar "$WORK/exporter.jar"
+cp "$(ls sandbox/target/openim-sandbox-*-demo.jar | head -n 1)" "$WORK/sandbox.jar"
+
+now() { date +%s.%N; }
+elapsed() { echo "$2 - $1" | bc -l; }
+rate() { echo "scale=0; $1 / $2" | bc -l; }
+
+mkdir -p "$WORK/logs"
+LOG="$WORK/logs/openim-service-log.2026-05-16"
+echo "generating ~$BYTES bytes of OpenIM lines..."
+LINES=$(java -cp "$WORK/sandbox.jar" io.openim.sandbox.OpenImLogWriter --generate "$LOG" "$BYTES")
+SIZE=$(stat -c %s "$LOG")
+cat "$LOG" >/dev/null # page cache: every reader below starts from memory
+echo "file: $SIZE bytes, $LINES lines"
+
+# the exporter's built-in signatures (exporter/src/main/java/io/openim/exporter/logs/Signature.java), name|literal|literal…
+SIGS=(
+  "broken_pipe|write: broken pipe"
+  "zero_addresses|produced zero addresses"
+  "user_online_status_failed|update user online status"
+  "consume_error|consume err|historyConsumer err|historyMongoConsumer err|subscribe err"
+  "mongo_insert_error|batch data insert to mongo err|single data insert to mongo err|MsgToMongoMQ error|Msg To MongoDB MQ error"
+  "redis_insert_error|batch data insert to redis err|batch insert to redis error"
+  "rpc_client_error|RPC Client Response Error|rpc client response error|rpc client response failed"
+  "token_invalid|TokenInvalidError|TokenKickedError|TokenNotExistError"
+  "kafka_retry|will retry in 5 seconds"
+  "subscribe_returned_normally|Subscribe returned normally"
+)
+
+# ---------------------------------------------------------------- grep
+declare -A GREP
+ALL_ARGS=()
+T0=$(now)
+for s in "${SIGS[@]}"; do
+  IFS='|' read -r -a parts <<<"$s"
+  args=()
+  for lit in "${parts[@]:1}"; do args+=(-e "$lit"); ALL_ARGS+=(-e "$lit"); done
+  GREP[${parts[0]}]=$(LC_ALL=C taskset -c 0 grep -c -F "${args[@]}" "$LOG" || true)
+done
+T1=$(now)
+LC_ALL=C taskset -c 0 grep -c -F "${ALL_ARGS[@]}" "$LOG" >/dev/null || true
+T2=$(now)
+GREP_EACH_S=$(elapsed "$T0" "$T1")
+GREP_ONE_S=$(elapsed "$T1" "$T2")
+
+# ---------------------------------------------------------------- mtail
+mkdir -p "$WORK/progs"
+{
+  for s in "${SIGS[@]}"; do
+    IFS='|' read -r -a parts <<<"$s"
+    re=$(printf '%s\n' "${parts[@]:1}" | sed 's/[.[\()*+?{}^$/]/\\&/g' | paste -sd'|')
+    echo "counter ${parts[0]}"
+    echo "/${re}/ {"
+    echo "  ${parts[0]}++"
+    echo "}"
+  done
+} >"$WORK/progs/openim.mtail"
+cp "$WORK/progs/openim.mtail" "$OUT/openim.mtail"
+T0=$(now)
+taskset -c 0 mtail --one_shot --one_shot_format=prometheus --progs "$WORK/progs" --logs "$LOG" \
+  >"$OUT/mtail.prom" 2>"$OUT/mtail.err"
+T1=$(now)
+MTAIL_S=$(elapsed "$T0" "$T1")
+declare -A MTAIL
+for s in "${SIGS[@]}"; do
+  name=${s%%|*}
+  MTAIL[$name]=$(awk -v n="$name" '$1 ~ "^"n"($|\\{)" {v=$2} END {print v+0}' "$OUT/mtail.prom")
+done
+
+# ---------------------------------------------------------------- exporter
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$WORK/exporter.yml" <<YAML
+server: {host: 127.0.0.1, port: $PORT}
+discovery: {enabled: false}
+logs:
+  paths: ['$WORK/logs/openim-service-log.*']
+  start: beginning
+  interval: 60s
+  timeout: 60s
+YAML
+metric() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%.0f\n", s}'; }
+T0=$(now)
+# shellcheck disable=SC2086
+taskset -c 0 java -XX:ActiveProcessorCount=1 ${JVM_FLAGS:-} -jar "$WORK/exporter.jar" run --config "$WORK/exporter.yml" \
+  >"$OUT/exporter.log" 2>&1 &
+EXPORTER_PID=$!
+until [ "$(metric 'openim_log_bytes_read_total' 2>/dev/null || echo 0)" = "$SIZE" ]; do
+  kill -0 "$EXPORTER_PID" 2>/dev/null || { echo "exporter died; see $OUT/exporter.log" >&2; exit 1; }
+  sleep 0.05
+done
+T1=$(now)
+EXPORTER_S=$(elapsed "$T0" "$T1")
+CHECK_S=$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^openim_exporter_check_duration_seconds\{check="logs"\}/ {print $2}')
+curl -s "http://127.0.0.1:$PORT/metrics" >"$OUT/exporter-after-1gb.prom"
+declare -A OURS
+for s in "${SIGS[@]}"; do
+  name=${s%%|*}
+  OURS[$name]=$(awk -v n="signature=\"$name\"" 'index($0, "openim_log_signature_total{") == 1 && index($0, n) {s += $NF} END {printf "%.0f\n", s}' "$OUT/exporter-after-1gb.prom")
+done
+OUR_LINES=$(metric 'openim_log_lines_total{')
+RSS_AFTER_BULK=$(awk '/VmRSS/ {print $2}' "/proc/$EXPORTER_PID/status")
+
+# ---------------------------------------------------------------- following a live log
+java -cp "$WORK/sandbox.jar" io.openim.sandbox.OpenImLogWriter "$WORK/logs" console \
+  noise=2000 broken_pipe=50 subscribe_returned_normally=100 consume_error=1 >"$OUT/writer.log" 2>&1 &
+WRITER_PID=$!
+RSS_MAX=0
+RSS_SUM=0
+for _ in $(seq 1 "$FOLLOW_S"); do
+  sleep 1
+  r=$(awk '/VmRSS/ {print $2}' "/proc/$EXPORTER_PID/status")
+  RSS_SUM=$((RSS_SUM + r))
+  [ "$r" -gt "$RSS_MAX" ] && RSS_MAX=$r
+done
+RSS_AVG=$((RSS_SUM / FOLLOW_S))
+
+# ---------------------------------------------------------------- report
+OK=yes
+{
+  echo "| signature | exporter | mtail | grep -c -F |"
+  echo "|---|---:|---:|---:|"
+  for s in "${SIGS[@]}"; do
+    n=${s%%|*}
+    echo "| $n | ${OURS[$n]} | ${MTAIL[$n]} | ${GREP[$n]} |"
+    [ "${OURS[$n]}" = "${GREP[$n]}" ] && [ "${MTAIL[$n]}" = "${GREP[$n]}" ] || OK=no
+  done
+  echo "| (lines) | $OUR_LINES | | $LINES (generator) |"
+} >"$OUT/counts.md"
+[ "$OUR_LINES" = "$LINES" ] || OK=no
+
+EXP_RATE=$(rate "$LINES" "$EXPORTER_S")
+CHECK_RATE=$(rate "$LINES" "$CHECK_S")
+MTAIL_RATE=$(rate "$LINES" "$MTAIL_S")
+GREP_ONE_RATE=$(rate "$LINES" "$GREP_ONE_S")
+GREP_EACH_RATE=$(rate "$LINES" "$GREP_EACH_S")
+{
+  echo "## Log signatures: one run, $(date -u +%Y-%m-%dT%H:%MZ), $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo
+  echo "File: $SIZE bytes, $LINES lines (\`OpenImLogWriter --generate\`), in the page cache. One core: \`taskset -c 0\`."
+  echo
+  echo "| reader | seconds | lines/s | vs mtail | vs grep (one pass) |"
+  echo "|---|---:|---:|---:|---:|"
+  printf '| exporter jar, start to all counted | %.2f | %s | %.1f× | %.2f× |\n' "$EXPORTER_S" "$EXP_RATE" \
+    "$(echo "$EXP_RATE / $MTAIL_RATE" | bc -l)" "$(echo "$EXP_RATE / $GREP_ONE_RATE" | bc -l)"
+  printf '| exporter logs check cycle alone | %.2f | %s | %.1f× | %.2f× |\n' "$CHECK_S" "$CHECK_RATE" \
+    "$(echo "$CHECK_RATE / $MTAIL_RATE" | bc -l)" "$(echo "$CHECK_RATE / $GREP_ONE_RATE" | bc -l)"
+  printf '| mtail --one_shot | %.2f | %s | 1.0× | %.2f× |\n' "$MTAIL_S" "$MTAIL_RATE" "$(echo "$MTAIL_RATE / $GREP_ONE_RATE" | bc -l)"
+  printf '| grep -c -F, all strings, one pass | %.2f | %s | | 1.00× |\n' "$GREP_ONE_S" "$GREP_ONE_RATE"
+  printf '| grep -c -F, one pass per signature (10) | %.2f | %s | | %.2f× |\n' "$GREP_EACH_S" "$GREP_EACH_RATE" \
+    "$(echo "$GREP_EACH_RATE / $GREP_ONE_RATE" | bc -l)"
+  echo
+  echo "Counts agree (exporter = mtail = grep per signature; exporter lines = generated lines): **$OK**"
+  echo
+  cat "$OUT/counts.md"
+  echo
+  echo "Exporter RSS: ${RSS_AFTER_BULK} kB after reading the file; while following a live log for ${FOLLOW_S} s"
+  echo "(~2150 lines/s from the sandbox writer): average ${RSS_AVG} kB, max ${RSS_MAX} kB. JVM flags: -XX:ActiveProcessorCount=1 ${JVM_FLAGS:-}"
+} | tee "$OUT/results.md"
+[ "$OK" = yes ]
