@@ -51,8 +51,8 @@ public final class LineParser {
     }
 
     private void console(byte[] b, int p, int to) {
-        // field 0: time
-        p = nextField(b, p, to);
+        // field 0: time, "2006-01-02 15:04:05.000" (23 bytes) in OpenIM's encoder: jump over it when it has that width
+        p = to - p > 24 && b[p + 23] == '\t' ? p + 24 : nextField(b, p, to);
         if (p < 0) {
             return;
         }

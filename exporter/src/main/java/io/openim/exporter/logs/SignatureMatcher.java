@@ -146,6 +146,10 @@ public final class SignatureMatcher {
                 }
             }
         }
+        for (int d = 0; d < 256; d++) {
+            int key = ('\n' << 8) | d;
+            starts[key >>> 6] |= 1L << (key & 63);
+        }
         this.skip = shortest2;
         regexIds = regexes.stream().mapToInt(Integer::intValue).toArray();
         regexMatchers = regexes.stream().map(id -> signatures.get(id).regex().matcher("")).toArray(Matcher[]::new);
@@ -186,18 +190,7 @@ public final class SignatureMatcher {
             if (s == 0 && canSkip) {
                 // at the root, a byte pair that starts no literal moves the automaton nowhere: skip it without
                 // walking the table (the loads are independent, so this runs far faster than the table walk)
-                int last = to - 1;
-                while (i < last) {
-                    int c = b[i] & 0xff;
-                    if (c == '\n') {
-                        break;
-                    }
-                    int key = (c << 8) | (b[i + 1] & 0xff);
-                    if ((st[key >>> 6] & (1L << key)) != 0) {
-                        break;
-                    }
-                    i++;
-                }
+                i = skip(b, i, to - 1, st);
             }
             int t = f[s + cls[b[i] & 0xff]];
             if (t >= 0) {
@@ -225,6 +218,27 @@ public final class SignatureMatcher {
     }
 
     private final int[] scanHits;
+
+    /**
+     * The first position from {@code i} whose byte pair starts a literal or whose byte is '\n' (pairs starting
+     * with '\n' are in the set too), or {@code last}. One load per byte: the pair's second byte is the next first.
+     */
+    private static int skip(byte[] b, int i, int last, long[] st) {
+        if (i >= last) {
+            return i;
+        }
+        int c = b[i] & 0xff;
+        while (i < last) {
+            int d = b[i + 1] & 0xff;
+            int key = (c << 8) | d;
+            if ((st[key >>> 6] & (1L << key)) != 0) {
+                return i;
+            }
+            c = d;
+            i++;
+        }
+        return i;
+    }
 
     private int regexes(byte[] buf, int from, int to, int[] hits, int found) {
         if (regexIds.length > 0) {
