@@ -144,10 +144,14 @@ public final class LogsCheck implements Check {
         Map<Source, List<String>> errors = new LinkedHashMap<>();
         sources.forEach(s -> errors.put(s, new ArrayList<>()));
         Set<String> seen = new HashSet<>();
+        Set<Source> unlisted = new HashSet<>();
 
         for (Source src : sources) {
             PathGlob.Expansion x = src.glob.expand();
             x.errors().forEach(e -> error(src, errors, e));
+            if (!x.errors().isEmpty()) {
+                unlisted.add(src);
+            }
             for (Path p : x.files()) {
                 try {
                     String id = LogFollower.identity(p);
@@ -173,7 +177,9 @@ public final class LogsCheck implements Check {
         for (Iterator<Map.Entry<String, LogFollower>> it = followers.entrySet().iterator(); it.hasNext(); ) {
             LogFollower f = it.next().getValue();
             Source src = owner.get(f);
-            boolean listed = seen.contains(f.identity());
+            // a source that could not be listed this cycle keeps its files: they are read on through their open
+            // channels, not drained and dropped (which would read them again from 0 once the listing works again)
+            boolean listed = seen.contains(f.identity()) || unlisted.contains(src);
             int missed = f.missed(listed);
             long before = f.bytesRead();
             try {
@@ -197,7 +203,10 @@ public final class LogsCheck implements Check {
             }
         }
         firstCycle = false;
-        resume.keySet().retainAll(seen);
+        if (unlisted.isEmpty()) {
+            // offsets of files that are gone are forgotten only when every source could be listed
+            resume.keySet().retainAll(seen);
+        }
         saveState();
 
         List<SourceStatus> statuses = new ArrayList<>();

@@ -199,6 +199,31 @@ class LogsCheckTest {
     }
 
     @Test
+    void aDirectoryThatCannotBeListedForAWhileIsNotReadAgainFromZero() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path f = logs.resolve("openim-service-log.2026-05-16");
+        append(f, lines(Format.CONSOLE, PIPE, 3));
+        String glob = logs + "/openim-service-log.*";
+        LogsCheck c = new LogsCheck(new ExporterConfig.Logs(true, List.of(glob), List.of(), "beginning", "",
+                Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()));
+        open.add(c);
+        assertEquals(3, run(c).signature("broken_pipe"));
+        Path away = dir.resolve("logs-away");
+        Files.move(logs, away); // a volume briefly gone: the glob's directory does not exist
+        append(away.resolve(f.getFileName()), lines(Format.CONSOLE, PIPE, 2));
+        LogsResult r = run(c);
+        assertEquals(5, r.signature("broken_pipe"), "still read through the open file");
+        assertTrue(!r.allSourcesUp() && r.sources().get(0).error().contains("does not exist"), r.sources().toString());
+        run(c);
+        run(c);
+        Files.move(away, logs);
+        append(f, lines(Format.CONSOLE, PIPE, 1));
+        r = run(c);
+        assertEquals(6, r.signature("broken_pipe"), "the same file again, not a new one");
+        assertTrue(r.allSourcesUp());
+    }
+
+    @Test
     void restartWithStateNeitherRereadsNorLoses() throws Exception {
         Path f = dir.resolve("openim-service-log.2026-05-16");
         String state = dir.resolve("state/logs.json").toString();
