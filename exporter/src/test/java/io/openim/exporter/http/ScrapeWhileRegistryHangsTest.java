@@ -34,11 +34,11 @@ class ScrapeWhileRegistryHangsTest {
         zk.register("user", closer.keep(new LiveEndpoint()).address());
         Exporter e = closer.keep(TestExporter.start("""
                 discovery:
-                  interval: 3s
-                  timeout: 3s
+                  interval: 5s
+                  timeout: 5s
                   etcd:
                     endpoints: ["%s"]
-                    timeout: 1s
+                    timeout: 3s
                   zookeeper:
                     enabled: true
                     timeout: 1s
@@ -62,7 +62,9 @@ class ScrapeWhileRegistryHangsTest {
             worst = Math.max(worst, ms);
             Thread.sleep(20);
         }
-        assertTrue(worst < 100, "slowest of 50 scrapes took " + worst + " ms");
+        // a scrape that waited on the hung etcd would take up to its 3 s timeout; the bound is loose on
+        // purpose (speed is measured by bench/, not here), it only has to tell waiting from not waiting
+        assertTrue(worst < 1_500, "slowest of 50 scrapes took " + worst + " ms");
 
         String page = Scrape.get(e.port(), "/").body();
         assertTrue(page.contains("etcd down"), page);
