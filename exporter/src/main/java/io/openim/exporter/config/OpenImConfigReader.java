@@ -33,11 +33,18 @@ final class OpenImConfigReader {
         JsonNode discovery = file(dir, "discovery.yml");
         JsonNode share = file(dir, "share.yml");
         JsonNode zookeeper = file(dir, "zookeeper.yml");
+        JsonNode kafka = file(dir, "kafka.yml");
+        ObjectNode out = f.objectNode();
+        if (kafka != null) {
+            out.set("kafka", new OpenImKafkaReader(f).read(kafka));
+        }
         if (discovery == null && share == null && zookeeper == null) {
+            if (kafka != null) {
+                return out;
+            }
             throw new ConfigException("--openim-config: " + dir + " has none of discovery.yml, share.yml, zookeeper.yml");
         }
 
-        ObjectNode out = f.objectNode();
         ObjectNode d = out.putObject("discovery");
         ObjectNode etcd = d.putObject("etcd");
         ObjectNode zk = d.putObject("zookeeper");
@@ -123,7 +130,7 @@ final class OpenImConfigReader {
         copyText(src, "password", dst, "password", where);
     }
 
-    private static void copyText(JsonNode src, String from, ObjectNode dst, String to, String where) throws ConfigException {
+    static void copyText(JsonNode src, String from, ObjectNode dst, String to, String where) throws ConfigException {
         JsonNode v = src.get(from);
         if (v == null || v.isNull()) {
             return;
@@ -134,12 +141,12 @@ final class OpenImConfigReader {
         dst.put(to, v.asText());
     }
 
-    private void copyList(JsonNode src, String from, ObjectNode dst, String to, String where) throws ConfigException {
+    static void copyList(JsonNode src, String from, ObjectNode dst, String to, String where) throws ConfigException {
         JsonNode v = src.get(from);
         if (v == null || v.isNull()) {
             return;
         }
-        ArrayNode list = f.arrayNode();
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
         if (v.isArray()) {
             v.forEach(item -> list.add(item.asText().trim()));
         } else if (v.isTextual()) {
