@@ -56,7 +56,20 @@ class AlertPackTest {
             "openim_exporter_check_duration_seconds",
             "openim_exporter_check_errors_total",
             "openim_exporter_last_success_timestamp_seconds",
-            "openim_exporter_build_info");
+            "openim_exporter_build_info",
+            "openim_kafka_consumergroup_lag",
+            "openim_kafka_consumergroup_lag_sum",
+            "openim_kafka_consumergroup_lag_max",
+            "openim_kafka_consumergroup_lag_seconds",
+            "openim_kafka_consumergroup_uncommitted_partitions",
+            "openim_kafka_consumergroup_offset_out_of_range_partitions",
+            "openim_kafka_consumergroup_status",
+            "openim_kafka_consumergroup_members",
+            "openim_kafka_consumergroup_state",
+            "openim_kafka_topic_partitions",
+            "openim_kafka_topic_log_end_offset_sum",
+            "openim_kafka_series_dropped",
+            "openim_kafka_error");
 
     /** Alerts the pack must contain, whatever else it grows. */
     static final Set<String> REQUIRED_ALERTS = Set.of(
@@ -66,7 +79,11 @@ class AlertPackTest {
             "OpenIMDiscoveryFlapping",
             "OpenIMZooKeeperDiscoveryInUse",
             "OpenIMExporterSourceDown",
-            "OpenIMExporterCheckStale");
+            "OpenIMExporterCheckStale",
+            "OpenIMKafkaConsumerLagHigh",
+            "OpenIMKafkaConsumerLagSecondsHigh",
+            "OpenIMKafkaConsumerStalled",
+            "OpenIMKafkaConsumerGroupEmpty");
 
     /** {@code for:} must outlast a routine pod restart and still be actionable. */
     static final Duration MIN_FOR = Duration.ofMinutes(1);
