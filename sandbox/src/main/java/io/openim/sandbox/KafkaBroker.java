@@ -39,7 +39,10 @@ public final class KafkaBroker implements AutoCloseable {
     private final Thread shutdownHook;
     private volatile Process process;
 
-    private KafkaBroker(Path libs, Path dir) {
+    private final int heapMb;
+
+    private KafkaBroker(Path libs, Path dir, int heapMb) {
+        this.heapMb = heapMb;
         this.libs = libs;
         this.dir = dir;
         this.port = Ports.free();
@@ -51,6 +54,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Formats a fresh storage directory, starts the broker and waits until it answers a metadata request. */
     public static KafkaBroker start() {
+        return start(384);
+    }
+
+    /** As {@link #start()}, with a bigger heap for the benchmark's thousands of partitions. */
+    public static KafkaBroker start(int heapMb) {
         Path libs = libs();
         Path dir;
         try {
@@ -58,7 +66,7 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create kafka data dir", e);
         }
-        KafkaBroker b = new KafkaBroker(libs, dir);
+        KafkaBroker b = new KafkaBroker(libs, dir, heapMb);
         try {
             b.writeConfig();
             b.format();
@@ -263,7 +271,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private synchronized void launch() {
-        List<String> cmd = new ArrayList<>(jvm(384));
+        List<String> cmd = new ArrayList<>(jvm(heapMb));
         cmd.addAll(List.of("kafka.Kafka", dir.resolve("server.properties").toString()));
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true)

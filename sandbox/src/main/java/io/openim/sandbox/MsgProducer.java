@@ -39,6 +39,16 @@ public final class MsgProducer implements AutoCloseable {
         producer.flush();
     }
 
+    /** Writes {@code perPartition} messages into each of the topic's first {@code partitions} partitions (benchmark fill). */
+    public void fill(String topic, int partitions, int perPartition) {
+        for (int i = 0; i < perPartition; i++) {
+            for (int p = 0; p < partitions; p++) {
+                producer.send(new ProducerRecord<>(topic, p, "si_fill_" + p, new byte[]{1}));
+            }
+        }
+        producer.flush();
+    }
+
     /** Sends one message to an explicit partition (tests that need an exact per-partition count). */
     public void sendTo(String topic, int partition, String conversationId) {
         try {

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PipelineConsumer implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> forward;
-    private final String forwardTopic;
+    private final List<String> forwardTopics;
     private final Thread thread;
     private final AtomicLong consumed = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -39,7 +39,7 @@ public final class PipelineConsumer implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long delayMillis;
 
-    private PipelineConsumer(String bootstrap, String group, String topic, String forwardTopic, String offsetReset) {
+    private PipelineConsumer(String bootstrap, String group, String topic, List<String> forwardTopics, String offsetReset) {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         cfg.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -50,8 +50,8 @@ public final class PipelineConsumer implements AutoCloseable {
         cfg.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
         cfg.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500);
         this.consumer = new KafkaConsumer<>(cfg, new StringDeserializer(), new ByteArrayDeserializer());
-        this.forwardTopic = forwardTopic;
-        this.forward = forwardTopic == null ? null : new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        this.forwardTopics = List.copyOf(forwardTopics);
+        this.forward = forwardTopics.isEmpty() ? null : new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
         consumer.subscribe(List.of(topic));
         this.thread = new Thread(this::loop, "consumer-" + group + "-" + topic);
@@ -65,7 +65,13 @@ public final class PipelineConsumer implements AutoCloseable {
 
     /** As {@link #start(String, String, String, String)}, with Kafka's {@code auto.offset.reset} ("earliest" or "latest"). */
     public static PipelineConsumer start(String bootstrap, String group, String topic, String forwardTopic, String offsetReset) {
-        PipelineConsumer c = new PipelineConsumer(bootstrap, group, topic, forwardTopic, offsetReset);
+        return startForwarding(bootstrap, group, topic, forwardTopic == null ? List.of() : List.of(forwardTopic), offsetReset);
+    }
+
+    /** msgtransfer's {@code redis} consumer forwards to two topics: {@code toMongo} and {@code toPush}. */
+    public static PipelineConsumer startForwarding(String bootstrap, String group, String topic, List<String> forwardTopics,
+                                                   String offsetReset) {
+        PipelineConsumer c = new PipelineConsumer(bootstrap, group, topic, forwardTopics, offsetReset);
         c.thread.start();
         return c;
     }
@@ -91,8 +97,8 @@ public final class PipelineConsumer implements AutoCloseable {
                     if (delayMillis > 0) {
                         Thread.sleep(delayMillis);
                     }
-                    if (forward != null) {
-                        forward.send(new ProducerRecord<>(forwardTopic, r.key(), r.value()));
+                    for (String t : forwardTopics) {
+                        forward.send(new ProducerRecord<>(t, r.key(), r.value()));
                     }
                     consumed.incrementAndGet();
                 }
