@@ -31,7 +31,8 @@ public final class MsgProducer implements AutoCloseable {
     /** Sends {@code count} messages round-robin over {@code conversations} single chats, and waits until all are written. */
     public void send(String topic, int count, int conversations) {
         for (int i = 0; i < count; i++) {
-            String conversationId = "si_user" + (i % conversations) + "_user" + (i % conversations + 1);
+            long n = (sent + i) % conversations;
+            String conversationId = "si_user" + n + "_user" + (n + 1);
             producer.send(new ProducerRecord<>(topic, conversationId,
                     ("{\"sendID\":\"user" + i + "\",\"seq\":" + (sent + i) + "}").getBytes(StandardCharsets.UTF_8)));
         }

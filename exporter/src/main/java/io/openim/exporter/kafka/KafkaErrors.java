@@ -33,7 +33,8 @@ final class KafkaErrors {
                     + " (the exporter needs Describe on the watched groups and their topics)");
         }
         if (c instanceof org.apache.kafka.common.errors.TimeoutException || c instanceof java.util.concurrent.TimeoutException) {
-            return new Described("timeout", "no answer from " + brokers + " in time (broker down or unreachable): " + msg);
+            // the detail differs from cycle to cycle (which request timed out): left out, so the error logs once
+            return new Described("timeout", "no answer from " + brokers + " in time (broker down or unreachable)");
         }
         return new Described("error", c.getClass().getSimpleName() + ": " + msg);
     }
