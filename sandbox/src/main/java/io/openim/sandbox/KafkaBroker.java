@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real Kafka broker in KRaft mode (broker and controller in one process) as a child JVM on free
- * 127.0.0.1 ports, from the jars in {@code sandbox/target/kafka-libs}. Two client listeners: plain,
+ * 127.0.0.1 ports, from the jars in {@code sandbox/target/kafka-libs}. Client listeners: plain, SSL (a self-signed
+ * certificate for 127.0.0.1, see {@link #caCertificate()}),
  * and SASL_PLAINTEXT with PLAIN and SCRAM-SHA-256 users (the way OpenIM's kafka.yml authenticates).
  * Settings are tuned for tests: one partition by default, replication 1, no initial rebalance delay.
  */
@@ -36,6 +37,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final int port;
     private final int saslPort;
     private final int controllerPort;
+    private final int sslPort;
     private final Thread shutdownHook;
     private volatile Process process;
 
@@ -48,6 +50,7 @@ public final class KafkaBroker implements AutoCloseable {
         this.port = Ports.free();
         this.saslPort = Ports.free();
         this.controllerPort = Ports.free();
+        this.sslPort = Ports.free();
         this.shutdownHook = new Thread(this::destroyAndDelete, "kafka-shutdown-" + port);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -68,6 +71,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
         KafkaBroker b = new KafkaBroker(libs, dir, heapMb);
         try {
+            b.writeCertificate();
             b.writeConfig();
             b.format();
             b.launch();
@@ -117,6 +121,16 @@ public final class KafkaBroker implements AutoCloseable {
     /** "127.0.0.1:PORT" of the SASL_PLAINTEXT listener (PLAIN and SCRAM-SHA-256). */
     public String saslBootstrap() {
         return Ports.HOST + ":" + saslPort;
+    }
+
+    /** "127.0.0.1:PORT" of the SSL listener (server certificate for 127.0.0.1, no client certificate needed). */
+    public String sslBootstrap() {
+        return Ports.HOST + ":" + sslPort;
+    }
+
+    /** PEM file of the broker's self-signed certificate: the {@code caCrt} a client trusts it with. */
+    public Path caCertificate() {
+        return dir.resolve("ca.crt");
     }
 
     public Path dataDir() {
@@ -207,9 +221,14 @@ public final class KafkaBroker implements AutoCloseable {
                 "node.id=1",
                 "controller.quorum.voters=1@" + Ports.HOST + ":" + controllerPort,
                 "listeners=PLAINTEXT://" + Ports.HOST + ":" + port + ",SASL_PLAINTEXT://" + Ports.HOST + ":" + saslPort
-                        + ",CONTROLLER://" + Ports.HOST + ":" + controllerPort,
-                "advertised.listeners=PLAINTEXT://" + Ports.HOST + ":" + port + ",SASL_PLAINTEXT://" + Ports.HOST + ":" + saslPort,
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        + ",SSL://" + Ports.HOST + ":" + sslPort + ",CONTROLLER://" + Ports.HOST + ":" + controllerPort,
+                "advertised.listeners=PLAINTEXT://" + Ports.HOST + ":" + port + ",SASL_PLAINTEXT://" + Ports.HOST + ":" + saslPort
+                        + ",SSL://" + Ports.HOST + ":" + sslPort,
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT",
+                "listener.name.ssl.ssl.keystore.type=PKCS12",
+                "listener.name.ssl.ssl.keystore.location=" + dir.resolve("broker.p12"),
+                "listener.name.ssl.ssl.keystore.password=" + TLS_PASSWORD,
+                "listener.name.ssl.ssl.key.password=" + TLS_PASSWORD,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
                 "log.dirs=" + dir.resolve("data"),
@@ -241,6 +260,35 @@ public final class KafkaBroker implements AutoCloseable {
             Files.writeString(dir.resolve("log4j.properties"), log4j, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final String TLS_PASSWORD = "openim-tls";
+
+    /** A self-signed certificate for 127.0.0.1 made with the JDK's keytool (no openssl needed), and its PEM for clients. */
+    private void writeCertificate() {
+        String keytool = Paths.get(System.getProperty("java.home"), "bin", "keytool").toString();
+        String store = dir.resolve("broker.p12").toString();
+        run(List.of(keytool, "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "3",
+                "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+                "-keystore", store, "-storepass", TLS_PASSWORD, "-keypass", TLS_PASSWORD), "keytool -genkeypair");
+        run(List.of(keytool, "-exportcert", "-rfc", "-alias", "broker", "-keystore", store, "-storepass", TLS_PASSWORD,
+                "-file", caCertificate().toString()), "keytool -exportcert");
+    }
+
+    private void run(List<String> cmd, String what) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException(what + " failed; see " + logFile() + ":\n" + logTail());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + what + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -26,7 +26,7 @@ import static io.openim.exporter.kafka.KafkaFixtures.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A broker that dies, and credentials that are wrong: the check degrades its own metrics and comes back by itself. */
+/** A broker that dies, wrong credentials, TLS trusted or not: the check degrades its own metrics and comes back by itself. */
 class KafkaOutageTest {
     private final Closer closer = new Closer();
     private final String p = TestServers.unique("o");
@@ -97,6 +97,20 @@ class KafkaOutageTest {
             assertEquals(1, value(ok, "openim_kafka_consumergroup_state", "group", "redis",
                     "state", "Dead"));
         }
+    }
+
+    @Test
+    void tlsWithKafkaYmlsCaCrtConnectsAndAnUntrustedBrokerIsATlsError() throws Exception {
+        KafkaBroker broker = TestKafka.broker();
+        String base = "discovery:\n  enabled: false\nkafka:\n  address: ['" + broker.sslBootstrap() + "']\n"
+                + "  interval: 1s\n  timeout: 1s\n  tls:\n    enableTLS: true\n";
+        Exporter trusted = closer.keep(TestExporter.start(base + "    caCrt: " + broker.caCertificate() + "\n"));
+        // no caCrt: the JVM's trust store does not know the broker's self-signed certificate
+        Exporter untrusted = closer.keep(TestExporter.start(base));
+        await(trusted, "openim_exporter_source_up", 1, "source", "kafka");
+        await(trusted, "openim_kafka_consumergroup_state", 1, "group", "push", "state", "Dead");
+        await(untrusted, "openim_kafka_error", 1, "reason", "tls");
+        assertEquals(0, value(untrusted, "openim_exporter_source_up", "source", "kafka"));
     }
 
     private static String sasl(KafkaBroker broker, String user, String password, String mechanism) {
