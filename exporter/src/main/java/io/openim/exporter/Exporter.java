@@ -9,10 +9,12 @@ import io.openim.exporter.discovery.Registry;
 import io.openim.exporter.discovery.TcpProber;
 import io.openim.exporter.discovery.ZooKeeperRegistry;
 import io.openim.exporter.http.HttpEndpoints;
+import io.openim.exporter.kafka.KafkaCheck;
 import io.openim.exporter.metrics.ExporterCollector;
 import io.openim.exporter.runtime.ResultStore;
 import io.openim.exporter.runtime.Scheduler;
 import io.openim.exporter.source.EtcdClients;
+import io.openim.exporter.source.KafkaAdmins;
 import io.openim.exporter.source.ZooKeeperClients;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -42,6 +44,9 @@ public final class Exporter implements AutoCloseable {
         }
         if (config.logs().enabled()) {
             scheduler.start(new io.openim.exporter.logs.LogsCheck(config.logs()));
+        }
+        if (config.kafka().enabled()) {
+            scheduler.start(new KafkaCheck(KafkaAdmins.create(config.kafka()), config.kafka(), Clock.systemUTC()));
         }
         http.start();
     }

@@ -75,6 +75,9 @@ final class ConfigValidator {
         if (d.enabled() && !e.enabled() && !z.enabled()) {
             throw ConfigException.at("discovery", "enabled, but neither discovery.etcd.enabled nor discovery.zookeeper.enabled is true");
         }
+        if (c.kafka().enabled()) {
+            KafkaConfigRules.validate(c.kafka());
+        }
         logs(c.logs());
     }
 
@@ -158,13 +161,13 @@ final class ConfigValidator {
         }
     }
 
-    private static void positive(String field, Duration d) throws ConfigException {
+    static void positive(String field, Duration d) throws ConfigException {
         if (d.isZero() || d.isNegative()) {
             throw ConfigException.at(field, "must be greater than 0");
         }
     }
 
-    private static void oneOf(String field, String value, Set<String> allowed) throws ConfigException {
+    static void oneOf(String field, String value, Set<String> allowed) throws ConfigException {
         if (!allowed.contains(value)) {
             throw ConfigException.at(field, "unknown value '" + value + "' (want one of " + String.join(", ", allowed.stream().sorted().toList()) + ")");
         }

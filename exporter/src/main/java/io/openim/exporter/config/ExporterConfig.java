@@ -7,18 +7,20 @@ import java.util.List;
  * The exporter's effective configuration. Missing values take defaults that match OpenIM's
  * docker-compose deployment (etcd 127.0.0.1:12379 root "openim", ZooKeeper 127.0.0.1:12181 schema "openim").
  */
-public record ExporterConfig(Server server, Log log, Discovery discovery, Logs logs) {
+public record ExporterConfig(Server server, Log log, Discovery discovery, Kafka kafka, Logs logs) {
 
     public ExporterConfig {
         server = server != null ? server : new Server(null, null);
         log = log != null ? log : new Log(null, null);
         discovery = discovery != null ? discovery : Discovery.defaults();
+        // no kafka section: the check is off; a present section (even {}) turns it on
+        kafka = kafka != null ? kafka : Kafka.off();
         // no section: the log check is off (see Logs.OFF); "logs: {}" turns it on with defaults
         logs = logs != null ? logs : Logs.OFF;
     }
 
     public static ExporterConfig defaults() {
-        return new ExporterConfig(null, null, null, null);
+        return new ExporterConfig(null, null, null, null, null);
     }
 
     public record Server(String host, Integer port) {
@@ -89,6 +91,69 @@ public record ExporterConfig(Server server, Log log, Discovery discovery, Logs l
             passwordFile = passwordFile != null ? passwordFile : "";
             sessionTimeout = sessionTimeout != null ? sessionTimeout : Duration.ofSeconds(10);
             timeout = timeout != null ? timeout : Duration.ofSeconds(3);
+        }
+    }
+
+    /**
+     * The Kafka lag check. Connection settings mirror OpenIM's kafka.yml (address, username/password with
+     * SASL, tls with PEM files); the groups default to OpenIM's four consumer groups.
+     *
+     * @param groups       groups always watched (reported even when they do not exist: state Dead, 0 members)
+     * @param allGroups    also watch every group the broker lists
+     * @param allow        also watch listed groups whose name matches one of these regexes
+     * @param deny         never watch groups whose name matches one of these regexes
+     * @param granularity  "partition" (per-partition lag series) or "topic" (only per group and topic)
+     * @param maxSeries    cap on per-partition lag series; what is cut is counted in openim_kafka_series_dropped
+     * @param statusWindow cycles per partition the status evaluator looks back over
+     * @param historyPoints (log-end offset, time) points kept per partition for lag in seconds
+     */
+    public record Kafka(Boolean enabled, List<String> address, String username, String password, String passwordFile,
+                        String saslMechanism, KafkaTls tls, List<String> groups, Boolean allGroups, List<String> allow,
+                        List<String> deny, Duration interval, Duration timeout, String granularity, Integer maxSeries,
+                        Integer statusWindow, Integer historyPoints) {
+        public static final List<String> OPENIM_GROUPS = List.of("redis", "mongo", "push", "offlinePush");
+
+        public Kafka {
+            enabled = enabled != null ? enabled : true;
+            address = address != null ? List.copyOf(address) : List.of("127.0.0.1:19094");
+            username = username != null ? username : "";
+            password = password != null ? password : "";
+            passwordFile = passwordFile != null ? passwordFile : "";
+            // OpenIM's client (sarama) enables SASL with its default mechanism, PLAIN, when a username is set
+            saslMechanism = saslMechanism != null ? saslMechanism : "PLAIN";
+            tls = tls != null ? tls : new KafkaTls(null, null, null, null, null, null);
+            groups = groups != null ? List.copyOf(groups) : OPENIM_GROUPS;
+            allGroups = allGroups != null ? allGroups : false;
+            allow = allow != null ? List.copyOf(allow) : List.of();
+            deny = deny != null ? List.copyOf(deny) : List.of();
+            interval = interval != null ? interval : Duration.ofSeconds(15);
+            timeout = timeout != null ? timeout : Duration.ofSeconds(10);
+            granularity = granularity != null ? granularity : "partition";
+            maxSeries = maxSeries != null ? maxSeries : 10000;
+            statusWindow = statusWindow != null ? statusWindow : 10;
+            historyPoints = historyPoints != null ? historyPoints : 64;
+        }
+
+        static Kafka off() {
+            return new Kafka(false, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        }
+
+        public Kafka withPassword(String pw) {
+            return new Kafka(enabled, address, username, pw, passwordFile, saslMechanism, tls, groups, allGroups, allow, deny,
+                    interval, timeout, granularity, maxSeries, statusWindow, historyPoints);
+        }
+    }
+
+    /** OpenIM's kafka.yml {@code tls} section, same field names: PEM files, and a password for an encrypted key. */
+    public record KafkaTls(Boolean enableTLS, String caCrt, String clientCrt, String clientKey, String clientKeyPwd,
+                           Boolean insecureSkipVerify) {
+        public KafkaTls {
+            enableTLS = enableTLS != null ? enableTLS : false;
+            caCrt = caCrt != null ? caCrt : "";
+            clientCrt = clientCrt != null ? clientCrt : "";
+            clientKey = clientKey != null ? clientKey : "";
+            clientKeyPwd = clientKeyPwd != null ? clientKeyPwd : "";
+            insecureSkipVerify = insecureSkipVerify != null ? insecureSkipVerify : false;
         }
     }
 

@@ -34,15 +34,19 @@ final class OpenImConfigReader {
         JsonNode share = file(dir, "share.yml");
         JsonNode zookeeper = file(dir, "zookeeper.yml");
         JsonNode logYml = file(dir, "log.yml");
+        JsonNode kafka = file(dir, "kafka.yml");
         ObjectNode out = f.objectNode();
         if (logYml != null) {
             logs(dir, logYml, out);
         }
+        if (kafka != null) {
+            out.set("kafka", new OpenImKafkaReader(f).read(kafka));
+        }
         if (discovery == null && share == null && zookeeper == null) {
-            if (logYml != null) {
+            if (logYml != null || kafka != null) {
                 return out;
             }
-            throw new ConfigException("--openim-config: " + dir + " has none of discovery.yml, share.yml, zookeeper.yml, log.yml");
+            throw new ConfigException("--openim-config: " + dir + " has none of discovery.yml, share.yml, zookeeper.yml, kafka.yml, log.yml");
         }
 
         ObjectNode d = out.putObject("discovery");
@@ -153,7 +157,7 @@ final class OpenImConfigReader {
         copyText(src, "password", dst, "password", where);
     }
 
-    private static void copyText(JsonNode src, String from, ObjectNode dst, String to, String where) throws ConfigException {
+    static void copyText(JsonNode src, String from, ObjectNode dst, String to, String where) throws ConfigException {
         JsonNode v = src.get(from);
         if (v == null || v.isNull()) {
             return;
@@ -164,12 +168,12 @@ final class OpenImConfigReader {
         dst.put(to, v.asText());
     }
 
-    private void copyList(JsonNode src, String from, ObjectNode dst, String to, String where) throws ConfigException {
+    static void copyList(JsonNode src, String from, ObjectNode dst, String to, String where) throws ConfigException {
         JsonNode v = src.get(from);
         if (v == null || v.isNull()) {
             return;
         }
-        ArrayNode list = f.arrayNode();
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
         if (v.isArray()) {
             v.forEach(item -> list.add(item.asText().trim()));
         } else if (v.isTextual()) {

@@ -15,11 +15,12 @@ final class Secrets {
         String etcdPw = read("discovery.etcd", e.password(), e.passwordFile());
         String zkPw = read("discovery.zookeeper", z.password(), z.passwordFile());
         ExporterConfig.Discovery d = c.discovery();
+        ExporterConfig.Kafka k = c.kafka().withPassword(read("kafka", c.kafka().password(), c.kafka().passwordFile()));
         return new ExporterConfig(c.server(), c.log(), new ExporterConfig.Discovery(d.enabled(), d.generation(), d.services(),
                 d.interval(), d.timeout(), d.probe(),
                 new ExporterConfig.Etcd(e.enabled(), e.endpoints(), e.rootDirectory(), e.username(), etcdPw, e.passwordFile(), e.timeout()),
                 new ExporterConfig.ZooKeeper(z.enabled(), z.address(), z.schema(), z.username(), zkPw, z.passwordFile(),
-                        z.sessionTimeout(), z.timeout())), c.logs());
+                        z.sessionTimeout(), z.timeout())), k, c.logs());
     }
 
     private static String read(String section, String password, String passwordFile) throws ConfigException {

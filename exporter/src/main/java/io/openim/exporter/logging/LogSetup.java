@@ -48,7 +48,8 @@ public final class LogSetup {
         for (String noisy : new String[]{"io.netty", "io.grpc", "io.vertx", "io.etcd"}) {
             ctx.getLogger(noisy).setLevel(Level.ERROR);
         }
-        for (String silent : new String[]{"org.apache.zookeeper", "org.apache.curator"}) {
+        // kafka-clients logs every failed connect and authentication attempt: the scheduler's line says it once
+        for (String silent : new String[]{"org.apache.zookeeper", "org.apache.curator", "org.apache.kafka"}) {
             ctx.getLogger(silent).setLevel(Level.OFF);
         }
     }

@@ -64,6 +64,8 @@ public final class ExporterCollector implements MultiCollector {
                         .collect(java.util.stream.Collectors.toSet()), out);
             } else if (s.result() instanceof io.openim.exporter.logs.LogsResult l) {
                 LogsMetrics.map(l, out);
+            } else if (s.result() instanceof io.openim.exporter.kafka.KafkaResult k) {
+                KafkaMetrics.map(k, out);
             }
         }
         sources.forEach((name, up) -> sourceUp.add(up ? 1 : 0, "source", name));

@@ -65,6 +65,20 @@ class AlertPackTest {
             "openim_log_files_followed",
             "openim_log_bytes_read_total",
             "openim_log_service_label_overflow_total",
+            // kafka check
+            "openim_kafka_consumergroup_lag",
+            "openim_kafka_consumergroup_lag_sum",
+            "openim_kafka_consumergroup_lag_max",
+            "openim_kafka_consumergroup_lag_seconds",
+            "openim_kafka_consumergroup_uncommitted_partitions",
+            "openim_kafka_consumergroup_offset_out_of_range_partitions",
+            "openim_kafka_consumergroup_status",
+            "openim_kafka_consumergroup_members",
+            "openim_kafka_consumergroup_state",
+            "openim_kafka_topic_partitions",
+            "openim_kafka_topic_log_end_offset_sum",
+            "openim_kafka_series_dropped",
+            "openim_kafka_error",
             // OpenIM's own gauge (msggateway), used by OpenIMBrokenPipeSpike
             "online_user_num");
 
@@ -81,7 +95,11 @@ class AlertPackTest {
             "OpenIMResolverZeroAddressesLogged",
             "OpenIMKafkaConsumeErrors",
             "OpenIMMsgPersistErrors",
-            "OpenIMLogsSilent");
+            "OpenIMLogsSilent",
+            "OpenIMKafkaConsumerLagHigh",
+            "OpenIMKafkaConsumerLagSecondsHigh",
+            "OpenIMKafkaConsumerStalled",
+            "OpenIMKafkaConsumerGroupEmpty");
 
     /** {@code for:} must outlast a routine pod restart and still be actionable. */
     static final Duration MIN_FOR = Duration.ofMinutes(1);

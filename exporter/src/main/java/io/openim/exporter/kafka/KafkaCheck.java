@@ -1,0 +1,167 @@
+package io.openim.exporter.kafka;
+
+import io.openim.exporter.config.ExporterConfig;
+import io.openim.exporter.runtime.Check;
+import io.openim.exporter.runtime.SourceStatus;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Consumer lag of OpenIM's pipeline (guide step 2.3): each cycle reads committed, log-end and log-start
+ * offsets in a few batched Admin requests, then judges them with state kept across cycles (the
+ * log-end history behind lag in seconds, the status window per partition). State of groups and
+ * partitions that disappear is dropped with them.
+ */
+public final class KafkaCheck implements Check {
+    private final Admin admin;
+    private final ExporterConfig.Kafka cfg;
+    private final Clock clock;
+    private final OffsetReader reader;
+    private final Map<TopicPartition, LagHistory> histories = new HashMap<>();
+    private final Map<String, Map<TopicPartition, LagEvaluator>> evaluators = new HashMap<>();
+
+    public KafkaCheck(Admin admin, ExporterConfig.Kafka cfg, Clock clock) {
+        this.admin = admin;
+        this.cfg = cfg;
+        this.clock = clock;
+        List<Pattern> allow = cfg.allow().stream().map(Pattern::compile).toList();
+        List<Pattern> deny = cfg.deny().stream().map(Pattern::compile).toList();
+        Set<String> fixed = new LinkedHashSet<>(cfg.groups());
+        fixed.removeIf(g -> matches(deny, g));
+        this.reader = new OffsetReader(admin, fixed, cfg.allGroups() || !allow.isEmpty(),
+                g -> !matches(deny, g) && (cfg.allGroups() || matches(allow, g)));
+    }
+
+    private static boolean matches(List<Pattern> patterns, String s) {
+        return patterns.stream().anyMatch(p -> p.matcher(s).matches());
+    }
+
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
+    @Override
+    public Duration interval() {
+        return cfg.interval();
+    }
+
+    @Override
+    public Duration timeout() {
+        return cfg.timeout();
+    }
+
+    @Override
+    public List<String> sources() {
+        return List.of(KafkaResult.SOURCE);
+    }
+
+    @Override
+    public KafkaResult collect() {
+        OffsetSnapshot s;
+        try {
+            // a little under the scheduler's timeout, so a slow broker yields a down source with a reason, not a kill
+            s = reader.read(cfg.timeout().multipliedBy(9).dividedBy(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return KafkaResult.down("timeout", "cycle interrupted");
+        } catch (Exception e) {
+            KafkaErrors.Described d = KafkaErrors.describe(e, String.join(",", cfg.address()), cfg.username(), cfg.saslMechanism());
+            return KafkaResult.down(d.reason(), d.message());
+        }
+        return judge(s, clock.instant());
+    }
+
+    /** Turns one snapshot into a result, updating the state kept across cycles. */
+    KafkaResult judge(OffsetSnapshot s, Instant now) {
+        s.logEnd().forEach((tp, end) -> histories.computeIfAbsent(tp, k -> new LagHistory(cfg.historyPoints())).observe(end, now));
+        histories.keySet().retainAll(s.logEnd().keySet());
+        evaluators.keySet().retainAll(s.committed().keySet());
+
+        List<KafkaResult.Group> groups = new ArrayList<>();
+        List<KafkaResult.PartitionLag> partitions = new ArrayList<>();
+        for (var ge : s.groups().entrySet()) {
+            String group = ge.getKey();
+            Map<TopicPartition, Long> committed = s.committed().getOrDefault(group, Map.of());
+            Map<TopicPartition, LagEvaluator> evals = evaluators.computeIfAbsent(group, k -> new HashMap<>());
+            evals.keySet().retainAll(committed.keySet());
+            Map<String, List<TopicPartition>> byTopic = new TreeMap<>();
+            committed.keySet().forEach(tp -> byTopic.computeIfAbsent(tp.topic(), k -> new ArrayList<>()).add(tp));
+            ConsumerStatus status = null;
+            List<KafkaResult.TopicLag> topics = new ArrayList<>();
+            for (var te : byTopic.entrySet()) {
+                long sum = 0;
+                long max = 0;
+                double seconds = 0;
+                int known = 0;
+                int outOfRange = 0;
+                te.getValue().sort(Comparator.comparingInt(TopicPartition::partition));
+                for (TopicPartition tp : te.getValue()) {
+                    Long end = s.logEnd().get(tp);
+                    if (end == null) {
+                        continue; // topic deleted since the commit: no log end to measure against
+                    }
+                    long c = committed.get(tp);
+                    // the log end is read after the commit: clamp the race instead of showing a negative lag
+                    long lag = Math.max(0, end - c);
+                    known++;
+                    sum += lag;
+                    max = Math.max(max, lag);
+                    if (c < s.logStart().getOrDefault(tp, 0L)) {
+                        outOfRange++;
+                    }
+                    seconds = Math.max(seconds, histories.get(tp).secondsBehind(c, now));
+                    LagEvaluator ev = evals.computeIfAbsent(tp, k -> new LagEvaluator(cfg.statusWindow()));
+                    ev.observe(c, lag);
+                    ConsumerStatus ps = ev.status();
+                    status = status == null ? ps : status.worse(ps);
+                    partitions.add(new KafkaResult.PartitionLag(group, tp.topic(), tp.partition(), lag));
+                }
+                if (known == 0) {
+                    continue;
+                }
+                int all = s.partitions().getOrDefault(te.getKey(), known);
+                topics.add(new KafkaResult.TopicLag(te.getKey(), sum, max, seconds, known, Math.max(0, all - known), outOfRange));
+            }
+            OffsetSnapshot.GroupInfo info = ge.getValue();
+            groups.add(new KafkaResult.Group(group, info.state(), info.members(), status, List.copyOf(topics)));
+        }
+
+        List<KafkaResult.Topic> topics = new ArrayList<>();
+        s.partitions().forEach((topic, n) -> {
+            long endSum = 0;
+            for (int p = 0; p < n; p++) {
+                endSum += s.logEnd().getOrDefault(new TopicPartition(topic, p), 0L);
+            }
+            topics.add(new KafkaResult.Topic(topic, n, endSum));
+        });
+
+        long dropped = 0;
+        if ("topic".equals(cfg.granularity())) {
+            partitions = List.of();
+        } else if (partitions.size() > cfg.maxSeries()) {
+            dropped = partitions.size() - cfg.maxSeries();
+            partitions = partitions.subList(0, cfg.maxSeries());
+        }
+        return new KafkaResult(List.copyOf(groups), List.copyOf(topics), List.copyOf(partitions), dropped, "",
+                List.of(SourceStatus.up(KafkaResult.SOURCE)));
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(2));
+    }
+}
