@@ -40,6 +40,10 @@ public final class Exporter implements AutoCloseable {
             discovery.start();
             scheduler.start(discovery);
         }
+        if (config.seq().enabled()) {
+            // toRedis lag comes from the Kafka check once it runs; until then stalled is never reported
+            scheduler.start(new io.openim.exporter.seq.SeqCheck(config.seq(), java.util.OptionalLong::empty));
+        }
         http.start();
     }
 

@@ -75,6 +75,7 @@ final class ConfigValidator {
         if (d.enabled() && !e.enabled() && !z.enabled()) {
             throw ConfigException.at("discovery", "enabled, but neither discovery.etcd.enabled nor discovery.zookeeper.enabled is true");
         }
+        SeqConfigValidator.validate(c.seq());
     }
 
     static void addresses(String field, List<String> values, boolean allowScheme) throws ConfigException {

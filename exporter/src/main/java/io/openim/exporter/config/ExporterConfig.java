@@ -7,16 +7,17 @@ import java.util.List;
  * The exporter's effective configuration. Missing values take defaults that match OpenIM's
  * docker-compose deployment (etcd 127.0.0.1:12379 root "openim", ZooKeeper 127.0.0.1:12181 schema "openim").
  */
-public record ExporterConfig(Server server, Log log, Discovery discovery) {
+public record ExporterConfig(Server server, Log log, Discovery discovery, SeqConfig seq) {
 
     public ExporterConfig {
         server = server != null ? server : new Server(null, null);
         log = log != null ? log : new Log(null, null);
         discovery = discovery != null ? discovery : Discovery.defaults();
+        seq = seq != null ? seq : SeqConfig.off();
     }
 
     public static ExporterConfig defaults() {
-        return new ExporterConfig(null, null, null);
+        return new ExporterConfig(null, null, null, null);
     }
 
     public record Server(String host, Integer port) {

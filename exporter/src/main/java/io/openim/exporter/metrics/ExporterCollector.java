@@ -62,6 +62,8 @@ public final class ExporterCollector implements MultiCollector {
                 // a registry that failed its last cycle shows no endpoints: source_up says why
                 DiscoveryMetrics.map(d, s.sources().stream().filter(st -> !st.up()).map(SourceStatus::source)
                         .collect(java.util.stream.Collectors.toSet()), out);
+            } else if (s.result() instanceof io.openim.exporter.seq.SeqResult q) {
+                SeqMetrics.map(q, out);
             }
         }
         sources.forEach((name, up) -> sourceUp.add(up ? 1 : 0, "source", name));
