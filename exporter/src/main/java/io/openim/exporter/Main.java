@@ -21,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "openim-exporter", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Prometheus exporter for the failures in OpenIM's troubleshooting guides.%n"
                 + "With no subcommand it runs the exporter (same as 'run').",
-        subcommands = {Main.Run.class, Main.CheckConfig.class},
+        subcommands = {Main.Run.class, Main.CheckConfig.class, DiagnoseCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure (e.g. the port is taken)", "2:invalid configuration or usage"})
 public final class Main implements Callable<Integer> {
