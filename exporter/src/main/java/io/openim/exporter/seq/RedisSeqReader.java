@@ -36,6 +36,11 @@ public final class RedisSeqReader {
         this.v37 = v37;
     }
 
+    /** With an operations-per-second budget, as the check reads (also used by the benchmark). */
+    public static RedisSeqReader budgeted(RedisConnections.Connection conn, int opsPerSecond, Duration timeout, boolean v37) {
+        return new RedisSeqReader(conn, new TokenBucket(opsPerSecond), timeout, v37);
+    }
+
     /** For one-off reads ({@code diagnose seq}): no budget. */
     public static RedisSeqReader unlimited(RedisConnections.Connection conn, Duration timeout, boolean v37) {
         return new RedisSeqReader(conn, new TokenBucket(10_000_000), timeout, v37);
@@ -49,7 +54,7 @@ public final class RedisSeqReader {
     public record Page(List<String> conversationIds, ScanCursor next) {
     }
 
-    Page scan(ScanCursor cursor, int count, long deadlineNanos) throws Exception {
+    public Page scan(ScanCursor cursor, int count, long deadlineNanos) throws Exception {
         pay(1, deadlineNanos);
         RedisFuture<KeyScanCursor<String>> f = conn.async().scan(cursor, ScanArgs.Builder.matches(prefix() + "*").limit(count));
         conn.flush();
