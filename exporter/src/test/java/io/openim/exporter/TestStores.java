@@ -41,6 +41,11 @@ public final class TestStores {
         }
         if (!mongo.isRunning()) {
             mongo.restart();
+            if (mongoClient != null) {
+                // its pooled connections died with the server (an outage test)
+                mongoClient.close();
+                mongoClient = null;
+            }
         }
         return mongo;
     }
@@ -63,6 +68,7 @@ public final class TestStores {
     }
 
     public static synchronized MongoDatabase mongoDb(String name) {
+        mongo();
         if (mongoClient == null) {
             mongoClient = MongoClients.create(mongo().uri());
         }
