@@ -57,9 +57,14 @@ public final class Main implements Callable<Integer> {
                 description = "OpenIM's own config directory (discovery.yml, or v3.7's share.yml + zookeeper.yml).")
         Path openImConfig;
 
+        @Option(names = "--shard", paramLabel = "i/n",
+                description = "seq check: this replica checks the conversations whose hash mod n is i (overrides seq.shard).")
+        String shard;
+
         ExporterConfig load(PrintWriter err) {
             try {
-                return ConfigLoader.fromEnvironment().load(config, openImConfig);
+                ExporterConfig c = ConfigLoader.fromEnvironment().load(config, openImConfig);
+                return shard == null ? c : c.withSeqShard(shard);
             } catch (ConfigException e) {
                 err.println("openim-exporter: config error: " + e.getMessage());
                 return null;

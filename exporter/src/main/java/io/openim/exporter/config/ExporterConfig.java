@@ -16,6 +16,11 @@ public record ExporterConfig(Server server, Log log, Discovery discovery, SeqCon
         seq = seq != null ? seq : SeqConfig.off();
     }
 
+    /** With the seq check's shard set from the command line ({@code --shard i/n}). */
+    public ExporterConfig withSeqShard(String shard) throws ConfigException {
+        return new ExporterConfig(server, log, discovery, seq.withShard(shard));
+    }
+
     public static ExporterConfig defaults() {
         return new ExporterConfig(null, null, null, null);
     }

@@ -45,6 +45,13 @@ public record SeqConfig(Boolean enabled, String generation, Duration interval, D
         return new SeqConfig(false, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
+    /** The same settings for shard {@code i/n} (the {@code --shard} option), validated. */
+    public SeqConfig withShard(String value) throws ConfigException {
+        SeqConfigValidator.shard("--shard", value);
+        return new SeqConfig(enabled, generation, interval, timeout, grace, hotWindow, sweepPerCycle, scanCount, opsPerSecond,
+                topK, value.trim(), maxTracked, redis, mongo);
+    }
+
     /** Shard index and count from {@code i/n} (validated before use). */
     public int shardIndex() {
         return Integer.parseInt(shard.substring(0, shard.indexOf('/')).trim());

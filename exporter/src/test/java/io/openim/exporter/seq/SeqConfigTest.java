@@ -71,6 +71,18 @@ class SeqConfigTest {
     }
 
     @Test
+    void shardFromTheCommandLine() throws Exception {
+        Path f = dir.resolve("s.yml");
+        Files.writeString(f, "seq:\n  shard: 0/2\n");
+        io.openim.exporter.Cli ok = io.openim.exporter.Cli.run("check-config", "--config", f.toString(), "--shard", "3/4");
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("shard: 3/4"), ok.out());
+        io.openim.exporter.Cli bad = io.openim.exporter.Cli.run("check-config", "--config", f.toString(), "--shard", "4/4");
+        assertEquals(2, bad.code());
+        assertEquals("openim-exporter: config error: --shard: needs n >= 1 and 0 <= i < n, got '4/4'", bad.err().strip());
+    }
+
+    @Test
     void stableShardHash() {
         // CRC-32 of the UTF-8 ID: the same split on every replica and version
         assertEquals(0xCBF43926L % 7, new java.util.zip.CRC32() {{ update("123456789".getBytes()); }}.getValue() % 7);
