@@ -137,9 +137,16 @@ public final class RedisSeqReader {
         await(f);
     }
 
-    private void pay(int n, long deadlineNanos) throws InterruptedException, TimeoutException {
+    private void pay(int n, long deadlineNanos) throws InterruptedException, BudgetExhausted {
         if (!budget.take(n, deadlineNanos)) {
-            throw new TimeoutException("Redis budget exhausted for this cycle");
+            throw new BudgetExhausted();
+        }
+    }
+
+    /** The operations budget would outlast this cycle: not an error, the work goes on next cycle. */
+    static final class BudgetExhausted extends Exception {
+        BudgetExhausted() {
+            super("Redis budget exhausted for this cycle", null, false, false);
         }
     }
 

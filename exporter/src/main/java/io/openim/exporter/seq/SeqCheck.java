@@ -100,7 +100,7 @@ public final class SeqCheck implements Check {
 
     @Override
     public List<String> sources() {
-        return v37 ? List.of(REDIS, MONGO) : List.of(REDIS, MONGO);
+        return List.of(REDIS, MONGO);
     }
 
     @Override
@@ -125,7 +125,6 @@ public final class SeqCheck implements Check {
         } else {
             lagSince = -1;
         }
-        String failing = REDIS;
         try {
             List<String> ids = tracker.ids();
             for (int i = 0; i < ids.size(); i += config.scanCount()) {
@@ -133,16 +132,16 @@ public final class SeqCheck implements Check {
             }
             sweep(deadline, now);
         } catch (MongoFailure e) {
-            failing = MONGO;
             return stale(null, describe(e.getCause()));
-        } catch (java.util.concurrent.TimeoutException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("Redis budget")) {
-                // the budget, not an outage: the rest waits for the next cycle
-                return publish();
-            }
-            return stale(describe(e), null);
+        } catch (RedisSeqReader.BudgetExhausted e) {
+            // the budget, not an outage: the rest waits for the next cycle
+            return publish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw e;
         } catch (Exception e) {
-            return failing.equals(REDIS) ? stale(describe(e), null) : stale(null, describe(e));
+            // everything else in the loop is a Redis command
+            return stale(describe(e), null);
         }
         return publish();
     }

@@ -114,6 +114,30 @@ class SeqCheckTest {
     }
 
     @Test
+    void hotConversationsStayTrackedOnlyWhileRecent() throws Exception {
+        int db = TestStores.nextDb();
+        try (StatefulRedisConnection<String, String> admin = TestStores.admin(db)) {
+            var mongo = TestStores.mongoDb("t" + db);
+            io.openim.sandbox.SeqLoader.load(admin, mongo, "hot", 0, 3000, System.currentTimeMillis() - HOUR, true);
+            SeqWriter w = SeqWriter.v38(admin.sync(), mongo);
+            w.send("sg_active", 3);  // TIME now: hot
+            try (SeqCheck check = new SeqCheck(SeqTestConfig.load(db, "  sweepPerCycle: 1000\n  hotWindow: 10m\n"), OptionalLong::empty)) {
+                SeqResult r = (SeqResult) check.collect();
+                for (int i = 0; i < 10 && r.sweepsCompleted() == 0; i++) {
+                    r = (SeqResult) check.collect();
+                }
+                assertTrue(r.sweepsCompleted() >= 1, r.summary());
+                assertEquals(1, r.tracked(), "only the active conversation is kept between cycles: " + r.summary());
+                assertEquals(3001L, r.count(SeqState.OK));
+                // quiet for an hour now: the next re-check drops it
+                admin.sync().hset("MALLOC_SEQ:sg_active", "TIME", String.valueOf(System.currentTimeMillis() - HOUR));
+                r = (SeqResult) check.collect();
+                assertEquals(0, r.tracked(), r.summary());
+            }
+        }
+    }
+
+    @Test
     void twoShardsSplitTheConversationsWithoutOverlap() throws Exception {
         int db = TestStores.nextDb();
         int n = 2000;
