@@ -39,18 +39,32 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Thread shutdownHook;
+    private final boolean tls;
     private volatile Process process;
 
-    private RedisServer(Path binary, Path dir, int port) {
+    private RedisServer(Path binary, Path dir, int port, boolean tls) {
         this.binary = binary;
         this.dir = dir;
         this.port = port;
+        this.tls = tls;
         this.shutdownHook = new Thread(this::destroyAndDelete, "redis-shutdown-" + port);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts Redis and waits until it answers PING; retries on a fresh port if the port was taken meanwhile. */
     public static RedisServer start() {
+        return start(false);
+    }
+
+    /**
+     * TLS only (no plain port), with a certificate for 127.0.0.1 signed by a private CA made with {@code openssl}
+     * ({@link #caFile()}); clients need not present a certificate.
+     */
+    public static RedisServer startTls() {
+        return start(true);
+    }
+
+    private static RedisServer start(boolean tls) {
         Path binary = findBinary();
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -60,8 +74,11 @@ public final class RedisServer implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create redis dir", e);
             }
-            RedisServer server = new RedisServer(binary, dir, Ports.free());
+            RedisServer server = new RedisServer(binary, dir, Ports.free(), tls);
             try {
+                if (tls) {
+                    server.makeCertificates();
+                }
                 server.launch();
                 return server;
             } catch (IllegalStateException e) {
@@ -83,6 +100,11 @@ public final class RedisServer implements AutoCloseable {
     /** "127.0.0.1:PORT", the form OpenIM's redis.yml uses. */
     public String address() {
         return Ports.HOST + ":" + port;
+    }
+
+    /** The private CA (PEM) that signed a TLS server's certificate. */
+    public Path caFile() {
+        return dir.resolve("ca.crt");
     }
 
     /** A lettuce URI for the admin user on database {@code db}. */
@@ -128,8 +150,15 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private synchronized void launch() {
-        List<String> cmd = new ArrayList<>(List.of(binary.toString(),
-                "--bind", Ports.HOST, "--port", String.valueOf(port),
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--bind", Ports.HOST));
+        if (tls) {
+            cmd.addAll(List.of("--port", "0", "--tls-port", String.valueOf(port), "--tls-cert-file", dir.resolve("server.crt").toString(),
+                    "--tls-key-file", dir.resolve("server.key").toString(), "--tls-ca-cert-file", caFile().toString(),
+                    "--tls-auth-clients", "no"));
+        } else {
+            cmd.addAll(List.of("--port", String.valueOf(port)));
+        }
+        cmd.addAll(List.of(
                 "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(),
                 "--databases", "64",
                 "--requirepass", ADMIN_PASSWORD));
@@ -154,6 +183,14 @@ public final class RedisServer implements AutoCloseable {
             Process p = process;
             if (p == null || !p.isAlive()) {
                 throw new IllegalStateException("redis exited during start (port " + port + " taken?):\n" + logTail());
+            }
+            if (tls) {
+                if (run(List.of("redis-cli", "--tls", "--cacert", caFile().toString(), "-h", Ports.HOST, "-p", String.valueOf(port),
+                        "-a", ADMIN_PASSWORD, "--no-auth-warning", "PING")).contains("PONG")) {
+                    return;
+                }
+                sleepQuietly(50);
+                continue;
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(Ports.HOST, port), 500);
@@ -184,6 +221,50 @@ public final class RedisServer implements AutoCloseable {
         }
         stop();
         throw new IllegalStateException("redis not answering within " + READY_TIMEOUT.toSeconds() + " s on " + address() + ":\n" + logTail());
+    }
+
+    /** A CA and a server certificate for 127.0.0.1 / localhost, by the openssl command line. */
+    private void makeCertificates() {
+        String d = dir.toString();
+        try {
+            Files.writeString(dir.resolve("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (List<String> cmd : List.of(
+                List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/ca.key", "-out", d + "/ca.crt",
+                        "-days", "2", "-subj", "/CN=openim-test-ca"),
+                List.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", d + "/server.key", "-out", d + "/server.csr",
+                        "-subj", "/CN=127.0.0.1"),
+                List.of("openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.crt", "-CAkey", d + "/ca.key",
+                        "-CAcreateserial", "-out", d + "/server.crt", "-days", "2", "-extfile", d + "/ext.cnf"))) {
+            run(cmd);
+        }
+        if (!Files.isRegularFile(dir.resolve("server.crt"))) {
+            throw new IllegalStateException("openssl could not make test certificates in " + dir + " (install Debian package openssl)");
+        }
+    }
+
+    private static String run(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(20, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private String logTail() {

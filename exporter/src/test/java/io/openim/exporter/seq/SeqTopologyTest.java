@@ -25,7 +25,7 @@ import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Redis Cluster (SCAN over every master) and Sentinel (master found through the sentinel), as the read-only user. */
+/** Redis Cluster (SCAN over every master), Sentinel (master found through the sentinel) and TLS, as the read-only user. */
 class SeqTopologyTest {
     private static final int N = 300;
 
@@ -58,6 +58,31 @@ class SeqTopologyTest {
         }
     }
 
+    @Test
+    void tlsWithAPrivateCa() throws Exception {
+        try (RedisServer tls = RedisServer.startTls()) {
+            RedisClient client = RedisClient.create();
+            RedisURI admin = RedisURI.builder().withHost(tls.host()).withPort(tls.port()).withPassword(RedisServer.ADMIN_PASSWORD.toCharArray())
+                    .withSsl(true).withVerifyPeer(io.lettuce.core.SslVerifyMode.NONE).build();
+            try (var c = client.connect(admin)) {
+                MongoDatabase mongo = TestStores.mongoDb("tls" + System.nanoTime());
+                write(c.sync(), mongo);
+                SeqConfig trusted = config("standalone", List.of(tls.address()), mongo, new SeqConfig.Tls(true, tls.caFile().toString(), false));
+                assertCounts(trusted);
+                // verification is on: without the private CA the server is not trusted, and only redis is down
+                try (SeqCheck check = new SeqCheck(config("standalone", List.of(tls.address()), mongo, new SeqConfig.Tls(true, null, false)),
+                        OptionalLong::empty)) {
+                    SeqResult r = (SeqResult) check.collect();
+                    assertEquals(List.of(false, true), r.sources().stream().map(io.openim.exporter.runtime.SourceStatus::up).toList(),
+                            r.sources().toString());
+                }
+                assertCounts(config("standalone", List.of(tls.address()), mongo, new SeqConfig.Tls(true, null, true)));
+            } finally {
+                client.shutdown();
+            }
+        }
+    }
+
     /** N consistent single chats (CURR 3 of a 53 block, seq 3 stored) and one whose CURR is corrupt. */
     private static void write(RedisClusterCommands<String, String> redis, MongoDatabase mongo) {
         long old = System.currentTimeMillis() - 3_600_000;
@@ -76,8 +101,12 @@ class SeqTopologyTest {
     }
 
     private static SeqConfig config(String mode, List<String> address, MongoDatabase mongo) {
+        return config(mode, address, mongo, null);
+    }
+
+    private static SeqConfig config(String mode, List<String> address, MongoDatabase mongo, SeqConfig.Tls tls) {
         return new SeqConfig(true, "v3.8", Duration.ofSeconds(30), Duration.ofSeconds(20), null, null, null, null, null, null, null, null,
-                new SeqConfig.Redis(mode, address, "mymaster", RedisServer.READER_USER, RedisServer.READER_PASSWORD, null, 0, null,
+                new SeqConfig.Redis(mode, address, "mymaster", RedisServer.READER_USER, RedisServer.READER_PASSWORD, null, 0, tls,
                         Duration.ofSeconds(3)),
                 new SeqConfig.Mongo(TestStores.mongo().uri(), null, mongo.getName(), null, null, null, null, Duration.ofSeconds(3)));
     }
