@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 # real servers the tests start on 127.0.0.1: etcd (etcd-server), promtool (prometheus);
 # ZooKeeper runs in the JVM (curator-test), so it needs no package
-packages=(etcd-server etcd-client prometheus)
+# seq check: redis-server (a real Redis per test run; MongoDB runs in the JVM), openssl (its TLS test certificates)
+packages=(etcd-server etcd-client prometheus redis-server openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

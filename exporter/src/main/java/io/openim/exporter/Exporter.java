@@ -10,9 +10,14 @@ import io.openim.exporter.discovery.TcpProber;
 import io.openim.exporter.discovery.ZooKeeperRegistry;
 import io.openim.exporter.http.HttpEndpoints;
 import io.openim.exporter.kafka.KafkaCheck;
+import io.openim.exporter.kafka.KafkaResult;
+import io.openim.exporter.logs.LogsCheck;
 import io.openim.exporter.metrics.ExporterCollector;
+import io.openim.exporter.runtime.CheckState;
 import io.openim.exporter.runtime.ResultStore;
 import io.openim.exporter.runtime.Scheduler;
+import io.openim.exporter.runtime.SourceStatus;
+import io.openim.exporter.seq.SeqCheck;
 import io.openim.exporter.source.EtcdClients;
 import io.openim.exporter.source.KafkaAdmins;
 import io.openim.exporter.source.ZooKeeperClients;
@@ -23,6 +28,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /** Wires config → sources → checks → scheduler → store → collector → HTTP. */
 public final class Exporter implements AutoCloseable {
@@ -42,11 +48,14 @@ public final class Exporter implements AutoCloseable {
             discovery.start();
             scheduler.start(discovery);
         }
-        if (config.logs().enabled()) {
-            scheduler.start(new io.openim.exporter.logs.LogsCheck(config.logs()));
-        }
         if (config.kafka().enabled()) {
             scheduler.start(new KafkaCheck(KafkaAdmins.create(config.kafka()), config.kafka(), Clock.systemUTC()));
+        }
+        if (config.seq().enabled()) {
+            scheduler.start(new SeqCheck(config.seq(), this::toRedisLag));
+        }
+        if (config.logs().enabled()) {
+            scheduler.start(new LogsCheck(config.logs()));
         }
         http.start();
     }
@@ -75,6 +84,18 @@ public final class Exporter implements AutoCloseable {
             case "tcp" -> new TcpProber();
             default -> null;
         };
+    }
+
+    /**
+     * Lag of msgtransfer's group {@code redis} on {@code toRedis} from the Kafka check's latest cycle, for the seq
+     * check's {@code stalled} state; empty when the Kafka check does not run or its broker did not answer.
+     */
+    private OptionalLong toRedisLag() {
+        CheckState kafka = store.get("kafka");
+        if (kafka == null || !(kafka.result() instanceof KafkaResult r) || !kafka.sources().stream().allMatch(SourceStatus::up)) {
+            return OptionalLong.empty();
+        }
+        return r.lag("redis", "toRedis");
     }
 
     public ResultStore store() {

@@ -21,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "openim-exporter", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Prometheus exporter for the failures in OpenIM's troubleshooting guides.%n"
                 + "With no subcommand it runs the exporter (same as 'run').",
-        subcommands = {Main.Run.class, Main.CheckConfig.class},
+        subcommands = {Main.Run.class, Main.CheckConfig.class, DiagnoseCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure (e.g. the port is taken)", "2:invalid configuration or usage"})
 public final class Main implements Callable<Integer> {
@@ -57,9 +57,14 @@ public final class Main implements Callable<Integer> {
                 description = "OpenIM's own config directory (discovery.yml, or v3.7's share.yml + zookeeper.yml).")
         Path openImConfig;
 
+        @Option(names = "--shard", paramLabel = "i/n",
+                description = "seq check: this replica checks the conversations whose hash mod n is i (overrides seq.shard).")
+        String shard;
+
         ExporterConfig load(PrintWriter err) {
             try {
-                return ConfigLoader.fromEnvironment().load(config, openImConfig);
+                ExporterConfig c = ConfigLoader.fromEnvironment().load(config, openImConfig);
+                return shard == null ? c : c.withSeqShard(shard);
             } catch (ConfigException e) {
                 err.println("openim-exporter: config error: " + e.getMessage());
                 return null;

@@ -78,6 +78,7 @@ final class ConfigValidator {
         if (c.kafka().enabled()) {
             KafkaConfigRules.validate(c.kafka());
         }
+        SeqConfigValidator.validate(c.seq());
         logs(c.logs());
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
  * The exporter's effective configuration. Missing values take defaults that match OpenIM's
  * docker-compose deployment (etcd 127.0.0.1:12379 root "openim", ZooKeeper 127.0.0.1:12181 schema "openim").
  */
-public record ExporterConfig(Server server, Log log, Discovery discovery, Kafka kafka, Logs logs) {
+public record ExporterConfig(Server server, Log log, Discovery discovery, Kafka kafka, SeqConfig seq, Logs logs) {
 
     public ExporterConfig {
         server = server != null ? server : new Server(null, null);
@@ -17,10 +17,16 @@ public record ExporterConfig(Server server, Log log, Discovery discovery, Kafka 
         kafka = kafka != null ? kafka : Kafka.off();
         // no section: the log check is off (see Logs.OFF); "logs: {}" turns it on with defaults
         logs = logs != null ? logs : Logs.OFF;
+        seq = seq != null ? seq : SeqConfig.off();
+    }
+
+    /** With the seq check's shard set from the command line ({@code --shard i/n}). */
+    public ExporterConfig withSeqShard(String shard) throws ConfigException {
+        return new ExporterConfig(server, log, discovery, kafka, seq.withShard(shard), logs);
     }
 
     public static ExporterConfig defaults() {
-        return new ExporterConfig(null, null, null, null, null);
+        return new ExporterConfig(null, null, null, null, null, null);
     }
 
     public record Server(String host, Integer port) {

@@ -78,6 +78,7 @@ final class OpenImConfigReader {
             d.set("services", values(zookeeper.get("rpcRegisterName")));
         }
         d.put("generation", generation);
+        SeqOpenImReader.into(out, file(dir, "redis.yml"), file(dir, "mongodb.yml"), generation);
 
         String where = discovery != null ? "discovery.yml: enable" : "share.yml: env";
         switch (enable == null ? "" : enable.toLowerCase(Locale.ROOT)) {

@@ -16,11 +16,20 @@ final class Secrets {
         String zkPw = read("discovery.zookeeper", z.password(), z.passwordFile());
         ExporterConfig.Discovery d = c.discovery();
         ExporterConfig.Kafka k = c.kafka().withPassword(read("kafka", c.kafka().password(), c.kafka().passwordFile()));
+        SeqConfig q = c.seq();
+        SeqConfig.Redis qr = q.redis();
+        SeqConfig.Mongo qm = q.mongo();
+        SeqConfig seq = new SeqConfig(q.enabled(), q.generation(), q.interval(), q.timeout(), q.grace(), q.hotWindow(),
+                q.sweepPerCycle(), q.scanCount(), q.opsPerSecond(), q.topK(), q.shard(), q.maxTracked(),
+                new SeqConfig.Redis(qr.mode(), qr.address(), qr.masterName(), qr.username(),
+                        read("seq.redis", qr.password(), qr.passwordFile()), qr.passwordFile(), qr.db(), qr.tls(), qr.timeout()),
+                new SeqConfig.Mongo(qm.uri(), qm.address(), qm.database(), qm.username(),
+                        read("seq.mongo", qm.password(), qm.passwordFile()), qm.passwordFile(), qm.authSource(), qm.timeout()));
         return new ExporterConfig(c.server(), c.log(), new ExporterConfig.Discovery(d.enabled(), d.generation(), d.services(),
                 d.interval(), d.timeout(), d.probe(),
                 new ExporterConfig.Etcd(e.enabled(), e.endpoints(), e.rootDirectory(), e.username(), etcdPw, e.passwordFile(), e.timeout()),
                 new ExporterConfig.ZooKeeper(z.enabled(), z.address(), z.schema(), z.username(), zkPw, z.passwordFile(),
-                        z.sessionTimeout(), z.timeout())), k, c.logs());
+                        z.sessionTimeout(), z.timeout())), k, seq, c.logs());
     }
 
     private static String read(String section, String password, String passwordFile) throws ConfigException {

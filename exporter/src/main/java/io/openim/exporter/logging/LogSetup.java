@@ -45,7 +45,7 @@ public final class LogSetup {
         root.addAppender(out);
         // the clients' own reports of lost connections (Curator's come as ERROR with a stack trace every
         // retry) repeat what source_up and the scheduler's one line per change already say
-        for (String noisy : new String[]{"io.netty", "io.grpc", "io.vertx", "io.etcd"}) {
+        for (String noisy : new String[]{"io.netty", "io.grpc", "io.vertx", "io.etcd", "io.lettuce", "org.mongodb.driver", "de.bwaldvogel"}) {
             ctx.getLogger(noisy).setLevel(Level.ERROR);
         }
         // kafka-clients logs every failed connect and authentication attempt: the scheduler's line says it once

@@ -66,6 +66,8 @@ public final class ExporterCollector implements MultiCollector {
                 LogsMetrics.map(l, out);
             } else if (s.result() instanceof io.openim.exporter.kafka.KafkaResult k) {
                 KafkaMetrics.map(k, out);
+            } else if (s.result() instanceof io.openim.exporter.seq.SeqResult q) {
+                SeqMetrics.map(q, out);
             }
         }
         sources.forEach((name, up) -> sourceUp.add(up ? 1 : 0, "source", name));

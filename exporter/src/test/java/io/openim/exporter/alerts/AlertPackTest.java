@@ -79,7 +79,23 @@ class AlertPackTest {
             "openim_kafka_topic_log_end_offset_sum",
             "openim_kafka_series_dropped",
             "openim_kafka_error",
-            // OpenIM's own gauge (msggateway), used by OpenIMBrokenPipeSpike
+            // seq check
+            "openim_seq_conversations",
+            "openim_seq_gap_max",
+            "openim_seq_gap_sum",
+            "openim_seq_gap",
+            "openim_seq_scanned_total",
+            "openim_seq_sweep_duration_seconds",
+            "openim_seq_sweep_progress_ratio",
+            "openim_seq_sweep_last_completed_timestamp_seconds",
+            "openim_seq_tracked_conversations",
+            "openim_exporter_check_runs_total");
+
+    /** OpenIM's own metrics (exposed by OpenIM's services, not by the exporter) that rules may use. */
+    static final Set<String> OPENIM_METRICS = Set.of(
+            "msg_insert_mongo_failed_total",
+            "msg_insert_redis_failed_total",
+            "seq_set_failed_total",
             "online_user_num");
 
     /** Alerts the pack must contain, whatever else it grows. */
@@ -99,13 +115,19 @@ class AlertPackTest {
             "OpenIMKafkaConsumerLagHigh",
             "OpenIMKafkaConsumerLagSecondsHigh",
             "OpenIMKafkaConsumerStalled",
-            "OpenIMKafkaConsumerGroupEmpty");
+            "OpenIMKafkaConsumerGroupEmpty",
+            "OpenIMSeqMongoBehind",
+            "OpenIMSeqAllocatorAhead",
+            "OpenIMSeqSweepStale",
+            "OpenIMMsgInsertFailed");
 
     /** {@code for:} must outlast a routine pod restart and still be actionable. */
     static final Duration MIN_FOR = Duration.ofMinutes(1);
     static final Duration MAX_FOR = Duration.ofMinutes(15);
 
     private static final Pattern METRIC_NAME = Pattern.compile("(?<![A-Za-z0-9_:])openim_[A-Za-z0-9_:]*");
+    /** Names in OpenIM's own families (msg_insert_*, seq_set_*, online_user_*), checked against {@link #OPENIM_METRICS}. */
+    private static final Pattern OPENIM_NAME = Pattern.compile("(?<![A-Za-z0-9_:])(?:msg_insert_|seq_set_|online_user_)[A-Za-z0-9_:]*");
     private static final Pattern QUOTED = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
     private static final Pattern HAN = Pattern.compile("\\p{IsHan}");
     private static final Pattern LATIN_WORDS = Pattern.compile("[A-Za-z]{4,}(?:\\s+[A-Za-z]{2,}){3,}");
@@ -266,6 +288,8 @@ class AlertPackTest {
         assertEquals(Set.of(), unknownMetrics("increase(openim_discovery_changes_total[15m]) > 10"));
         assertEquals(Set.of("openim_discovery_changes"),
                 unknownMetrics("increase(openim_discovery_changes[15m])"));
+        assertEquals(Set.of("msg_insert_mongo_fail_total"), unknownMetrics("increase(msg_insert_mongo_fail_total[5m]) > 0"));
+        assertEquals(Set.of(), unknownMetrics("increase(seq_set_failed_total[5m]) > 0"));
     }
 
     @Test
@@ -532,6 +556,12 @@ class AlertPackTest {
         while (m.find()) {
             if (!KNOWN_METRICS.contains(m.group())) {
                 unknown.add(m.group());
+            }
+        }
+        Matcher o = OPENIM_NAME.matcher(QUOTED.matcher(expr).replaceAll("\"\""));
+        while (o.find()) {
+            if (!OPENIM_METRICS.contains(o.group())) {
+                unknown.add(o.group());
             }
         }
         return unknown;

@@ -1,0 +1,25 @@
+package io.openim.exporter.seq;
+
+import io.openim.exporter.TestStores;
+import io.openim.exporter.config.ConfigLoader;
+import io.openim.exporter.config.SeqConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The seq section of a real config file, for checks built directly in tests. */
+final class SeqTestConfig {
+    private SeqTestConfig() {
+    }
+
+    static SeqConfig load(int db, String extra) throws Exception {
+        Path file = Files.createTempFile("seq", ".yml");
+        Files.writeString(file, TestStores.seqYaml(db, extra));
+        try {
+            return new ConfigLoader(Map.of()).load(file, null).seq();
+        } finally {
+            Files.delete(file);
+        }
+    }
+}
