@@ -54,7 +54,7 @@ public final class Main implements Callable<Integer> {
         Path config;
 
         @Option(names = "--openim-config", paramLabel = "DIR",
-                description = "OpenIM's own config directory (discovery.yml, or v3.7's share.yml + zookeeper.yml).")
+                description = "OpenIM's own config directory: discovery.yml (v3.7: share.yml + zookeeper.yml), kafka.yml, redis.yml, mongodb.yml, log.yml.")
         Path openImConfig;
 
         @Option(names = "--shard", paramLabel = "i/n",

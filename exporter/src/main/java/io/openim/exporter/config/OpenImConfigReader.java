@@ -35,6 +35,8 @@ final class OpenImConfigReader {
         JsonNode zookeeper = file(dir, "zookeeper.yml");
         JsonNode logYml = file(dir, "log.yml");
         JsonNode kafka = file(dir, "kafka.yml");
+        JsonNode redis = file(dir, "redis.yml");
+        JsonNode mongodb = file(dir, "mongodb.yml");
         ObjectNode out = f.objectNode();
         if (logYml != null) {
             logs(dir, logYml, out);
@@ -43,10 +45,13 @@ final class OpenImConfigReader {
             out.set("kafka", new OpenImKafkaReader(f).read(kafka));
         }
         if (discovery == null && share == null && zookeeper == null) {
-            if (logYml != null || kafka != null) {
+            if (logYml != null || kafka != null || redis != null || mongodb != null) {
+                // no discovery layout to tell the generation by: the seq keys of v3.8 and main
+                SeqOpenImReader.into(out, redis, mongodb, "auto");
                 return out;
             }
-            throw new ConfigException("--openim-config: " + dir + " has none of discovery.yml, share.yml, zookeeper.yml, kafka.yml, log.yml");
+            throw new ConfigException("--openim-config: " + dir
+                    + " has none of discovery.yml, share.yml, zookeeper.yml, kafka.yml, redis.yml, mongodb.yml, log.yml");
         }
 
         ObjectNode d = out.putObject("discovery");
@@ -78,7 +83,7 @@ final class OpenImConfigReader {
             d.set("services", values(zookeeper.get("rpcRegisterName")));
         }
         d.put("generation", generation);
-        SeqOpenImReader.into(out, file(dir, "redis.yml"), file(dir, "mongodb.yml"), generation);
+        SeqOpenImReader.into(out, redis, mongodb, generation);
 
         String where = discovery != null ? "discovery.yml: enable" : "share.yml: env";
         switch (enable == null ? "" : enable.toLowerCase(Locale.ROOT)) {

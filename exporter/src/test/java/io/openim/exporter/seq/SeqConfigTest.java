@@ -71,6 +71,17 @@ class SeqConfigTest {
     }
 
     @Test
+    void directoryWithOnlyTheStoreFilesTurnsOnlySeqOn() throws Exception {
+        Files.writeString(dir.resolve("redis.yml"), "address: [localhost:16379]\npassword: openIM123\n");
+        ExporterConfig c = new ConfigLoader(Map.of()).load(null, dir);
+        assertTrue(c.seq().enabled());
+        assertEquals("auto", c.seq().generation());
+        assertEquals("openIM123", c.seq().redis().password());
+        assertFalse(c.kafka().enabled());
+        assertFalse(c.logs().enabled());
+    }
+
+    @Test
     void shardFromTheCommandLine() throws Exception {
         Path f = dir.resolve("s.yml");
         Files.writeString(f, "seq:\n  shard: 0/2\n");
