@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # real servers the tests start on 127.0.0.1: etcd (etcd-server), promtool (prometheus);
-# ZooKeeper runs in the JVM (curator-test), so it needs no package
+# ZooKeeper runs in the JVM (curator-test) and Kafka from Maven Central jars (sandbox/kafka-libs), so they need no package
 # seq check: redis-server (a real Redis per test run; MongoDB runs in the JVM), openssl (its TLS test certificates)
 packages=(etcd-server etcd-client prometheus redis-server openssl)
 missing=()
@@ -23,7 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # the Debian packages start services of their own: the tests start their own servers instead
-for svc in etcd prometheus; do
+for svc in etcd prometheus redis-server; do
   if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
 done
 
