@@ -1,7 +1,6 @@
 package io.openim.exporter.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Locale;
@@ -22,7 +21,7 @@ final class SeqOpenImReader {
         seq.put("generation", generation);
         if (redisYml != null) {
             ObjectNode r = seq.putObject("redis");
-            list(redisYml, "address", r, "address", "redis.yml: ");
+            OpenImConfigReader.copyList(redisYml, "address", r, "address", "redis.yml: ");
             text(redisYml, "username", r, "username");
             text(redisYml, "password", r, "password");
             JsonNode db = redisYml.get("db");
@@ -41,14 +40,14 @@ final class SeqOpenImReader {
             if (sentinel != null && sentinel.isObject()) {
                 text(sentinel, "masterName", r, "masterName");
                 if (sentinel.has("sentinelsAddrs") && "sentinel".equals(r.path("mode").asText())) {
-                    list(sentinel, "sentinelsAddrs", r, "address", "redis.yml: sentinelMode.");
+                    OpenImConfigReader.copyList(sentinel, "sentinelsAddrs", r, "address", "redis.yml: sentinelMode.");
                 }
             }
         }
         if (mongoYml != null) {
             ObjectNode m = seq.putObject("mongo");
             text(mongoYml, "uri", m, "uri");
-            list(mongoYml, "address", m, "address", "mongodb.yml: ");
+            OpenImConfigReader.copyList(mongoYml, "address", m, "address", "mongodb.yml: ");
             text(mongoYml, "database", m, "database");
             text(mongoYml, "username", m, "username");
             text(mongoYml, "password", m, "password");
@@ -60,23 +59,6 @@ final class SeqOpenImReader {
         JsonNode v = src.get(from);
         if (v != null && v.isValueNode() && !v.isNull()) {
             dst.put(to, v.asText().trim());
-        }
-    }
-
-    private static void list(JsonNode src, String from, ObjectNode dst, String to, String where) throws ConfigException {
-        JsonNode v = src.get(from);
-        if (v == null || v.isNull()) {
-            return;
-        }
-        ArrayNode list = dst.putArray(to);
-        if (v.isArray()) {
-            v.forEach(item -> list.add(item.asText().trim()));
-        } else if (v.isTextual()) {
-            for (String s : v.textValue().split(",")) {
-                list.add(s.trim());
-            }
-        } else {
-            throw new ConfigException("--openim-config: " + where + from + ": expected a list of host:port");
         }
     }
 }
