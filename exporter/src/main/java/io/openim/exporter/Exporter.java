@@ -9,6 +9,7 @@ import io.openim.exporter.discovery.Registry;
 import io.openim.exporter.discovery.TcpProber;
 import io.openim.exporter.discovery.ZooKeeperRegistry;
 import io.openim.exporter.http.HttpEndpoints;
+import io.openim.exporter.kafka.ConsumerStatus;
 import io.openim.exporter.kafka.KafkaCheck;
 import io.openim.exporter.kafka.KafkaResult;
 import io.openim.exporter.logs.LogsCheck;
@@ -87,15 +88,19 @@ public final class Exporter implements AutoCloseable {
     }
 
     /**
-     * Lag of msgtransfer's group {@code redis} on {@code toRedis} from the Kafka check's latest cycle, for the seq
-     * check's {@code stalled} state; empty when the Kafka check does not run or its broker did not answer.
+     * For the seq check's {@code stalled} state: the lag of msgtransfer's group {@code redis} on {@code toRedis} while
+     * the Kafka check judges that group STALL or STOP (committed offsets not moving), 0 while it is moving (a busy
+     * system always has some lag: that alone is no stall), empty when unknown (Kafka check off, broker not read).
      */
     private OptionalLong toRedisLag() {
         CheckState kafka = store.get("kafka");
         if (kafka == null || !(kafka.result() instanceof KafkaResult r) || !kafka.sources().stream().allMatch(SourceStatus::up)) {
             return OptionalLong.empty();
         }
-        return r.lag("redis", "toRedis");
+        OptionalLong lag = r.lag("redis", "toRedis");
+        boolean stuck = r.groups().stream().anyMatch(g -> g.group().equals("redis")
+                && (g.status() == ConsumerStatus.STALL || g.status() == ConsumerStatus.STOP));
+        return lag.isPresent() && !stuck ? OptionalLong.of(0) : lag;
     }
 
     public ResultStore store() {

@@ -120,10 +120,9 @@ public final class SeqCheck implements Check {
         }
         long now = System.currentTimeMillis();
         OptionalLong lag = toRedisLag.get();
-        if (lag.isPresent() && lag.getAsLong() > 0) {
-            lagSince = lagSince > 0 ? lagSince : now;
-        } else {
-            lagSince = -1;
+        // empty = unknown (Kafka check off, or one failed cycle): keep what is known rather than restart the grace
+        if (lag.isPresent()) {
+            lagSince = lag.getAsLong() <= 0 ? -1 : lagSince > 0 ? lagSince : now;
         }
         try {
             List<String> ids = tracker.ids();

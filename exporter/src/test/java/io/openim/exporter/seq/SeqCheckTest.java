@@ -60,8 +60,12 @@ class SeqCheckTest {
                 assertEquals(1.0, later.sweepProgress());
                 assertTrue(later.sweepsCompleted() >= 1);
 
-                // lag gone (or the Kafka check not running): nothing is stalled
+                // one cycle without an answer from the Kafka check: unknown, the stall stays
                 lag.set(OptionalLong.empty());
+                assertEquals(1L, ((SeqResult) check.collect()).count(SeqState.STALLED));
+
+                // lag gone: nothing is stalled
+                lag.set(OptionalLong.of(0));
                 SeqResult calm = (SeqResult) check.collect();
                 assertEquals(0L, calm.count(SeqState.STALLED));
                 assertEquals(2L, calm.count(SeqState.OK));

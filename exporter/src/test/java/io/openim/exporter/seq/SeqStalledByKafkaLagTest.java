@@ -80,7 +80,7 @@ class SeqStalledByKafkaLagTest {
 
         String seqSection = TestStores.seqYaml(db, "  interval: 1s\n  timeout: 900ms\n  grace: 2s\n  hotWindow: 1m\n", "400ms");
         Exporter withKafka = closer.keep(TestExporter.start("discovery:\n  enabled: false\nkafka:\n  address: ['" + bootstrap + "']\n"
-                + "  groups: [" + GROUP + "]\n  interval: 1s\n  timeout: 1s\n" + seqSection));
+                + "  groups: [" + GROUP + "]\n  interval: 1s\n  timeout: 1s\n  statusWindow: 4\n" + seqSection));
         Exporter seqOnly = closer.keep(TestExporter.start("discovery:\n  enabled: false\n" + seqSection));
         Scrape.awaitValue(withKafka, WAIT, "openim_kafka_consumergroup_lag_sum", 0, "group", GROUP, "topic", TOPIC);
         for (Exporter e : List.of(withKafka, seqOnly)) {
