@@ -6,11 +6,16 @@ import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
 import io.openim.exporter.TestExporter;
+import io.openim.exporter.TestKafka;
 import io.openim.exporter.TestServers;
 import io.openim.sandbox.EtcdRegistrant;
 import io.openim.sandbox.Generation;
+import io.openim.sandbox.KafkaPipeline;
 import io.openim.sandbox.LiveEndpoint;
+import io.openim.sandbox.MsgProducer;
+import io.openim.sandbox.PipelineConsumer;
 import io.openim.sandbox.PrometheusServer;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +55,21 @@ class AlertsOnRealPrometheusTest {
                         a.path("state").asText()));
             }
             return out;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The state of alert {@code alertname} for consumer group {@code group}, "" when it is not active. */
+    private static String groupAlert(PrometheusServer prometheus, String alertname, String group) {
+        try {
+            for (JsonNode a : JSON.readTree(prometheus.get("/api/v1/alerts").body()).path("data").path("alerts")) {
+                JsonNode l = a.path("labels");
+                if (l.path("alertname").asText().equals(alertname) && l.path("group").asText().equals(group)) {
+                    return a.path("state").asText();
+                }
+            }
+            return "";
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
@@ -93,5 +114,51 @@ class AlertsOnRealPrometheusTest {
         assertTrue(active.stream().noneMatch(a -> a.alertname().startsWith("OpenIMExporter")), "the exporter itself is fine: " + active);
         JsonNode up = JSON.readTree(prometheus.query("openim_exporter_source_up{source=\"etcd\"}"));
         assertEquals("1", up.path("data").path("result").path(0).path("value").path(1).asText(), up.toString());
+    }
+
+    @Test
+    void pausedConsumerGroupMakesKafkaConsumerStalledPendingFromRealSeries() throws Exception {
+        String p = TestServers.unique("a");
+        String topic = p + "toPush";
+        String stuck = p + "push";
+        String healthy = p + "push2";
+        String bootstrap = TestKafka.broker().bootstrap();
+        try (Admin admin = TestKafka.broker().admin()) {
+            KafkaPipeline.createTopics(admin, List.of(topic), 2);
+        }
+        PipelineConsumer paused = closer.keep(PipelineConsumer.start(bootstrap, stuck, topic, null, "earliest"));
+        PipelineConsumer running = closer.keep(PipelineConsumer.start(bootstrap, healthy, topic, null, "earliest"));
+        MsgProducer producer = closer.keep(new MsgProducer(bootstrap));
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            while (writing.get()) {
+                producer.send(topic, 5, 10);
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "msg-rpc");
+        closer.keep(() -> {
+            writing.set(false);
+            writer.join(5000);
+        });
+        writer.start();
+        Scrape.await(Duration.ofSeconds(30), () -> paused.consumed() > 10 && running.consumed() > 10,
+                () -> "consumed " + paused.consumed() + " / " + running.consumed());
+        // stays in the group, heartbeats, commits nothing: STALL after half the window, STOP after all of it
+        paused.pause();
+
+        Exporter e = closer.keep(TestExporter.start(TestKafka.config("groups: [" + stuck + ", " + healthy + "]", "statusWindow: 4")));
+        Path repo = AlertPackTest.findRepoRoot(Path.of("").toAbsolutePath());
+        PrometheusServer prometheus = closer.keep(PrometheusServer.start("127.0.0.1:" + e.port(),
+                AlertPackTest.list(repo.resolve("alerts"), ".rules.yml")));
+
+        Scrape.await(Duration.ofSeconds(30), () -> groupAlert(prometheus, "OpenIMKafkaConsumerStalled", stuck).equals("pending"),
+                () -> "alerts: " + prometheus.get("/api/v1/alerts").body() + "\nexporter:\n" + Scrape.of(e.port()).text());
+        assertEquals("", groupAlert(prometheus, "OpenIMKafkaConsumerStalled", healthy), "the group that keeps committing is fine");
+        JsonNode st = JSON.readTree(prometheus.query("openim_kafka_consumergroup_status{group=\"" + stuck + "\"}"));
+        assertTrue(Double.parseDouble(st.path("data").path("result").path(0).path("value").path(1).asText()) >= 2, st.toString());
     }
 }
