@@ -23,7 +23,7 @@ import java.util.function.Function;
 abstract class ServerProcess implements AutoCloseable {
     private static final int LOG_TAIL_LINES = 20;
 
-    final String name;
+    private final String name;
     final Path dir;
     private final Duration stopWait;
     private final Thread shutdownHook;
