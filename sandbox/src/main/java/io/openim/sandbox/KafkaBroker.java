@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * and SASL_PLAINTEXT with PLAIN and SCRAM-SHA-256 users (the way OpenIM's kafka.yml authenticates).
  * Settings are tuned for tests: one partition by default, replication 1, no initial rebalance delay.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends ServerProcess {
     public static final String PLAIN_USER = "openim";
     public static final String PLAIN_PASSWORD = "openim-plain-secret";
     public static final String SCRAM_USER = "openim-scram";
@@ -33,26 +33,20 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path libs;
-    private final Path dir;
     private final int port;
     private final int saslPort;
     private final int controllerPort;
     private final int sslPort;
-    private final Thread shutdownHook;
-    private volatile Process process;
-
     private final int heapMb;
 
     private KafkaBroker(Path libs, Path dir, int heapMb) {
+        super("kafka", dir, Duration.ofSeconds(20));
         this.heapMb = heapMb;
         this.libs = libs;
-        this.dir = dir;
         this.port = Ports.free();
         this.saslPort = Ports.free();
         this.controllerPort = Ports.free();
         this.sslPort = Ports.free();
-        this.shutdownHook = new Thread(this::destroyAndDelete, "kafka-shutdown-" + port);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Formats a fresh storage directory, starts the broker and waits until it answers a metadata request. */
@@ -63,23 +57,7 @@ public final class KafkaBroker implements AutoCloseable {
     /** As {@link #start()}, with a bigger heap for the benchmark's thousands of partitions. */
     public static KafkaBroker start(int heapMb) {
         Path libs = libs();
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("openim-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create kafka data dir", e);
-        }
-        KafkaBroker b = new KafkaBroker(libs, dir, heapMb);
-        try {
-            b.writeCertificate();
-            b.writeConfig();
-            b.format();
-            b.launch();
-            return b;
-        } catch (RuntimeException e) {
-            b.close();
-            throw e;
-        }
+        return startInTempDir("kafka", 1, dir -> new KafkaBroker(libs, dir, heapMb));
     }
 
     /**
@@ -133,36 +111,7 @@ public final class KafkaBroker implements AutoCloseable {
         return dir.resolve("ca.crt");
     }
 
-    public Path dataDir() {
-        return dir;
-    }
-
-    /** Kills the broker (like a crash), keeping data and ports so {@link #restart()} brings the same state back. */
-    public synchronized void stop() {
-        Process p = process;
-        process = null;
-        if (p == null) {
-            return;
-        }
-        p.destroyForcibly();
-        try {
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("kafka did not die: pid " + p.pid());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    public synchronized void restart() {
-        stop();
-        launch();
-    }
-
-    public boolean isRunning() {
-        Process p = process;
-        return p != null && p.isAlive();
-    }
+    // stop() keeps data and ports: restart() brings the same state back
 
     /** An Admin client on the plain listener. */
     public Admin admin() {
@@ -205,14 +154,12 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Storage formatted with a fresh cluster id and the SCRAM user, a certificate and the config: once, before the first launch. */
     @Override
-    public void close() {
-        destroyAndDelete();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException ignored) {
-            // shutting down already: the hook runs anyway
-        }
+    void prepare() {
+        writeCertificate();
+        writeConfig();
+        format();
     }
 
     private void writeConfig() {
@@ -282,7 +229,7 @@ public final class KafkaBroker implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new IllegalStateException(what + " failed; see " + logFile() + ":\n" + logTail());
+                throw failure(what + " failed");
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + what + ": " + e.getMessage(), e);
@@ -303,31 +250,14 @@ public final class KafkaBroker implements AutoCloseable {
         List<String> cmd = new ArrayList<>(jvm(256));
         cmd.addAll(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c", dir.resolve("server.properties").toString(),
                 "--add-scram", "SCRAM-SHA-256=[name=" + SCRAM_USER + ",password=" + SCRAM_PASSWORD + "]"));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException("kafka storage format failed; see " + logFile() + ":\n" + logTail());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run java for the kafka storage format: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        run(cmd, "kafka storage format");
     }
 
-    private synchronized void launch() {
+    @Override
+    ProcessBuilder command() {
         List<String> cmd = new ArrayList<>(jvm(heapMb));
         cmd.addAll(List.of("kafka.Kafka", dir.resolve("server.properties").toString()));
-        try {
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the kafka broker: " + e.getMessage(), e);
-        }
-        awaitReady();
+        return new ProcessBuilder(cmd);
     }
 
     private List<String> jvm(int heapMb) {
@@ -340,55 +270,19 @@ public final class KafkaBroker implements AutoCloseable {
         return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    @Override
+    void awaitReady() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 1500,
                 AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200))) {
-            while (System.nanoTime() < deadline) {
-                Process p = process;
-                if (p == null || !p.isAlive()) {
-                    throw new IllegalStateException("kafka exited during start; see " + logFile() + ":\n" + logTail());
-                }
+            pollUntil(READY_TIMEOUT, 100, () -> {
                 try {
-                    if (!admin.describeCluster().nodes().get(1500, TimeUnit.MILLISECONDS).isEmpty()) {
-                        return;
-                    }
+                    return !admin.describeCluster().nodes().get(1500, TimeUnit.MILLISECONDS).isEmpty();
                 } catch (Exception e) {
-                    // not serving yet
+                    return false; // not serving yet
                 }
-                sleep(100);
-            }
-        }
-        stop();
-        throw new IllegalStateException("kafka not ready within " + READY_TIMEOUT.toSeconds() + " s on " + bootstrap()
-                + "; see " + logFile() + ":\n" + logTail());
-    }
-
-    private Path logFile() {
-        return dir.resolve("kafka.log");
-    }
-
-    private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(logFile());
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(no log)";
-        }
-    }
-
-    private void destroyAndDelete() {
-        stop();
-        Dirs.deleteTree(dir);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            });
         }
     }
 

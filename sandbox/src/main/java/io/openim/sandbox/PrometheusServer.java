@@ -19,28 +19,34 @@ import java.util.concurrent.TimeUnit;
  * one target every second and evaluating the given rule files every second: the way to check that the
  * exporter's series and the alert pack fit together.
  */
-public final class PrometheusServer implements AutoCloseable {
-    private final Path dir;
+public final class PrometheusServer extends ServerProcess {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Path binary;
     private final int port;
-    private final Process process;
+    private final String target;
+    private final List<Path> ruleFiles;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    private PrometheusServer(Path dir, int port, Process process) {
-        this.dir = dir;
+    private PrometheusServer(Path binary, Path dir, int port, String target, List<Path> ruleFiles) {
+        super("prometheus", dir, Duration.ofSeconds(10));
+        this.binary = binary;
         this.port = port;
-        this.process = process;
+        this.target = target;
+        this.ruleFiles = List.copyOf(ruleFiles);
     }
 
     /** Starts Prometheus scraping {@code target} ("host:port") with {@code ruleFiles} loaded; waits until ready. */
     public static PrometheusServer start(String target, List<Path> ruleFiles) {
-        Path binary = Path.of("/usr/bin/prometheus");
-        if (!Files.isExecutable(binary)) {
-            throw new IllegalStateException("prometheus binary not found at " + binary + ": install Debian package prometheus");
-        }
+        Path binary = binary("prometheus", "prometheus");
+        return startInTempDir("prometheus", 1, dir -> new PrometheusServer(binary, dir, Ports.free(), target, ruleFiles));
+    }
+
+    @Override
+    void prepare() {
+        StringBuilder rules = new StringBuilder();
+        ruleFiles.forEach(f -> rules.append("  - ").append(f.toAbsolutePath()).append('\n'));
         try {
-            Path dir = Files.createTempDirectory("openim-prometheus-");
-            StringBuilder rules = new StringBuilder();
-            ruleFiles.forEach(f -> rules.append("  - ").append(f.toAbsolutePath()).append('\n'));
             Files.writeString(dir.resolve("prometheus.yml"), """
                     global:
                       scrape_interval: 1s
@@ -51,39 +57,37 @@ public final class PrometheusServer implements AutoCloseable {
                         static_configs:
                           - targets: ["%s"]
                     """.formatted(rules, target));
-            int port = Ports.free();
-            ProcessBuilder pb = new ProcessBuilder(binary.toString(),
-                    "--config.file=" + dir.resolve("prometheus.yml"),
-                    "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=" + Ports.HOST + ":" + port);
-            pb.redirectErrorStream(true);
-            pb.redirectOutput(dir.resolve("prometheus.log").toFile());
-            PrometheusServer server = new PrometheusServer(dir, port, pb.start());
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "prometheus-shutdown-" + port));
-            server.awaitReady();
-            return server;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start prometheus", e);
+            throw new UncheckedIOException("cannot write prometheus.yml", e);
         }
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("prometheus exited; log: " + log());
-            }
+    @Override
+    ProcessBuilder command() {
+        return new ProcessBuilder(binary.toString(),
+                "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=" + Ports.HOST + ":" + port);
+    }
+
+    @Override
+    void awaitReady() {
+        pollUntil(READY_TIMEOUT, 100, () -> {
             try {
-                if (get("/-/ready").statusCode() == 200) {
-                    return;
-                }
+                return get("/-/ready").statusCode() == 200;
             } catch (UncheckedIOException notYet) {
-                // still starting
+                return false; // still starting
             }
-            sleep(100);
+        });
+    }
+
+    /** A SIGTERM first: Prometheus gets 5 s to shut down cleanly before the kill. */
+    @Override
+    void end(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
         }
-        close();
-        throw new IllegalStateException("prometheus not ready within 20 s; log: " + log());
     }
 
     /** GET on Prometheus' HTTP API, e.g. {@code /api/v1/alerts}. */
@@ -104,32 +108,8 @@ public final class PrometheusServer implements AutoCloseable {
         return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).body();
     }
 
-    private String log() {
-        try {
-            return Files.readString(dir.resolve("prometheus.log"));
-        } catch (IOException e) {
-            return "(no log)";
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
-    public synchronized void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        Dirs.deleteTree(dir);
+    public String toString() {
+        return "PrometheusServer[" + Ports.HOST + ":" + port + "]";
     }
 }

@@ -46,7 +46,7 @@ public final class RedisTopology implements AutoCloseable {
                 create.add(Ports.HOST + ":" + p);
             }
             create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-            t.run(create);
+            ServerProcess.output(create);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!t.cli(t.ports.get(0), "CLUSTER", "INFO").contains("cluster_state:ok")) {
                 if (System.nanoTime() > deadline) {
@@ -144,21 +144,7 @@ public final class RedisTopology implements AutoCloseable {
             cmd.addAll(List.of("-a", RedisServer.ADMIN_PASSWORD, "--no-auth-warning"));
         }
         cmd.addAll(List.of(args));
-        return run(cmd);
-    }
-
-    private String run(List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor(20, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+        return ServerProcess.output(cmd);
     }
 
     private synchronized void stopAll() {
