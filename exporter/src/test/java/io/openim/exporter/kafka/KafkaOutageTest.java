@@ -85,8 +85,8 @@ class KafkaOutageTest {
         Scrape.await(Duration.ofSeconds(10), () -> logged.list.stream().anyMatch(ev -> ev.getFormattedMessage()
                         .contains("check kafka: kafka: authentication failed (SASL PLAIN as user 'openim')")),
                 () -> "log lines: " + logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
-        // one line when the error appears, not one per cycle
-        Thread.sleep(1500);
+        // one line when the error appears, not one per cycle (three more cycles)
+        Thread.sleep(3500);
         long lines = logged.list.stream().filter(ev -> ev.getFormattedMessage().contains("authentication failed")).count();
         assertEquals(1, lines, "logged once: " + logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
         assertEquals(200, Scrape.get(wrong.port(), "/metrics").statusCode());
@@ -115,6 +115,6 @@ class KafkaOutageTest {
 
     private static String sasl(KafkaBroker broker, String user, String password, String mechanism) {
         return "discovery:\n  enabled: false\nkafka:\n  address: ['" + broker.saslBootstrap() + "']\n  username: " + user
-                + "\n  password: " + password + "\n  saslMechanism: " + mechanism + "\n  interval: 500ms\n  timeout: 500ms\n";
+                + "\n  password: " + password + "\n  saslMechanism: " + mechanism + "\n  interval: 1s\n  timeout: 1s\n";
     }
 }
