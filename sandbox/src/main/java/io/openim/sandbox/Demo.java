@@ -9,6 +9,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -55,7 +56,7 @@ public final class Demo implements AutoCloseable {
         r.put("consume_error", 0.5);
         r.put("mongo_insert_error", 0.2);
         r.put("subscribe_returned_normally", 1.0);
-        return java.util.Collections.unmodifiableMap(r);
+        return Collections.unmodifiableMap(r);
     }
 
     /** Starts every server, puts each check's fault in place, then writes the exporter config (last, whole). */
@@ -166,7 +167,13 @@ public final class Demo implements AutoCloseable {
             System.out.println("sandbox stopped");
         }, "demo-shutdown"));
         long t0 = System.nanoTime();
-        demo.start();
+        try {
+            demo.start();
+        } catch (Exception e) {
+            System.out.println("sandbox failed to start: " + e);
+            e.printStackTrace(System.out);
+            System.exit(1); // runs the hook: what was started is stopped, and demo.sh sees the exit
+        }
         System.out.print(demo.summary());
         System.out.printf("started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         System.out.flush();
