@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Local demo: a broken OpenIM v3.8 registry (real etcd + ZooKeeper from the sandbox module) and the exporter
-# pointed at it. Needs Java 17, Maven and Debian's etcd-server. Ctrl-C stops both.
+# Local demo: an OpenIM v3.8 sandbox with a fault for each of the four checks (sandbox module, io.openim.sandbox.Demo:
+# real etcd + ZooKeeper with a broken registry, a real Kafka broker with a stuck and a gone consumer group, Redis +
+# in-JVM Mongo with inconsistent seqs, OpenIM's log file with error lines) and the exporter pointed at it.
+# Needs Java 17, Maven and Debian's etcd-server and redis-server. Ctrl-C stops both.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -9,13 +11,17 @@ DEMO_DIR=target/demo
 CONFIG="$DEMO_DIR/exporter.yml"
 LOG="$DEMO_DIR/sandbox.log"
 
-if ! command -v etcd >/dev/null 2>&1; then
+# Debian packages the sandbox runs as real servers: etcd (discovery) and redis-server (seq)
+missing=()
+command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
-    echo "installing Debian's etcd-server..."
+    echo "installing Debian's ${missing[*]}..."
     DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends etcd-server >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "etcd not found: install Debian's etcd-server (sudo apt-get install etcd-server) or run as root" >&2
+    echo "missing ${missing[*]}: install Debian's packages (sudo apt-get install ${missing[*]}) or run as root" >&2
     exit 1
   fi
 fi
@@ -27,19 +33,19 @@ mkdir -p "$DEMO_DIR"
 rm -f "$CONFIG" # a config left by an earlier run points at ports that are gone
 
 SANDBOX_JAR=$(ls sandbox/target/openim-sandbox-*-demo.jar | head -n 1)
-java -jar "$SANDBOX_JAR" "$CONFIG" >"$LOG" 2>&1 &
+java -Dopenim.kafka.libs=sandbox/target/kafka-libs -jar "$SANDBOX_JAR" "$CONFIG" >"$LOG" 2>&1 &
 SANDBOX_PID=$!
 
 cleanup() {
   if kill -0 "$SANDBOX_PID" 2>/dev/null; then
-    kill "$SANDBOX_PID" 2>/dev/null || true # SIGTERM: its shutdown hook stops etcd and ZooKeeper
+    kill "$SANDBOX_PID" 2>/dev/null || true # SIGTERM: its shutdown hook stops every server it started
     wait "$SANDBOX_PID" 2>/dev/null || true
   fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM # run the EXIT trap on Ctrl-C too
 
-for _ in $(seq 1 240); do
+for _ in $(seq 1 480); do
   [ -s "$CONFIG" ] && break
   if ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
     echo "sandbox exited before writing $CONFIG; its log ($LOG):" >&2
@@ -49,7 +55,7 @@ for _ in $(seq 1 240); do
   sleep 0.25
 done
 if [ ! -s "$CONFIG" ]; then
-  echo "sandbox wrote no $CONFIG within 60 s; see $LOG" >&2
+  echo "sandbox wrote no $CONFIG within 120 s; see $LOG" >&2
   exit 1
 fi
 
@@ -59,11 +65,14 @@ cat <<'MSG'
 metrics: http://127.0.0.1:9400/metrics
 landing page: http://127.0.0.1:9400/
 
-what to look at (after the first discovery round, up to 15 s):
-  openim_discovery_endpoints{service="push"} 0      push has no registration: "produced zero addresses"
-  openim_discovery_endpoint_up{service="third"} 0   third is registered, but nothing listens there
-  openim_discovery_drift_endpoints                  etcd and ZooKeeper disagree (user same, msg different, rest missing)
-  openim_discovery_changes_total{service="group"}   group is deregistered/registered every 20 s
+what to look at (first values after one cycle: 5 s, discovery 15 s; the Kafka status after 15-30 s):
+  discovery  openim_discovery_endpoints{service="push"} 0           push is not registered: its callers log "produced zero addresses"
+  kafka      openim_kafka_consumergroup_status{group="mongo"} 2, 3  msgtransfer's mongo consumer is stuck: STALL, then STOP; lag_sum grows ~20/s
+  seq        openim_seq_conversations{state="allocator_ahead"} 3    CURR beyond Mongo's max_seq (corruption); mongo_behind 3, redis_missing 3 too
+  logs       openim_log_signature_total{signature="broken_pipe"}    msggateway's "write: broken pipe": judge its rate, not the count
+also: endpoint_up{service="third"} 0 (stale registration), discovery_drift_endpoints (etcd vs ZooKeeper),
+      discovery_changes_total{service="group"} (flaps every 20 s), consumergroup_members{group="offlinePush"} 0 (Empty),
+      log_signature_total{signature=~"zero_addresses|consume_error"}
 sandbox log: target/demo/sandbox.log    stop: Ctrl-C
 
 MSG

@@ -2,155 +2,150 @@ package io.openim.sandbox;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A broken OpenIM v3.8 registry to point the exporter at: real etcd and ZooKeeper on free ports, every service
- * registered with a live port except {@code push} (no address: grpc's "produced zero addresses") and
- * {@code third} (stale address, nothing listens), a ZooKeeper copy that disagrees with etcd, and {@code group}
- * flapping every 20 s. Writes the exporter config to args[0] (default target/demo/exporter.yml); runs until
- * killed.
+ * One sandbox for all four checks, each visibly in trouble: the broken registry of {@link RegistryDemo}
+ * (discovery), the Kafka pipeline of {@link KafkaDemo} with group {@code mongo} stuck and {@code offlinePush} gone
+ * (kafka), the seq stores of {@link SeqDemo} with a few conversations per fault (seq), and OpenIM's log file
+ * written by {@link OpenImLogWriter} with broken pipes, zero addresses and consume errors (logs). Writes the exporter
+ * config to args[0] (default target/demo/exporter.yml), the log file to {@code logs/} next to it; runs until killed.
  */
-public final class Demo {
-    private static final long LEASE_TTL_S = 30;
-    private static final long FLAP_EVERY_S = 20;
-    private static final String ROOT = "openim";
+public final class Demo implements AutoCloseable {
+    /** Cycles short enough to watch: a stuck Kafka group is STALL after 3 cycles (15 s) and STOP after 6 (30 s). */
+    static final Duration INTERVAL = Duration.ofSeconds(5);
+    static final int KAFKA_STATUS_WINDOW = 6;
+    static final Duration SEQ_GRACE = Duration.ofSeconds(15);
+    static final String STUCK_GROUP = "mongo";
+    static final String GONE_GROUP = "offlinePush";
+    /** Lines per second per signature: mostly noise, as in a real log, and the incident's strings. */
+    static final Map<String, Double> LOG_RATES = logRates();
 
-    private Demo() {
+    private final Path configFile;
+    private final Path logDir;
+    private final Resources resources = new Resources();
+    private RegistryDemo registry;
+    private KafkaDemo kafka;
+    private SeqDemo seq;
+    private OpenImLogWriter logs;
+    private Path openImConfigDir;
+
+    public Demo(Path configFile) {
+        this.configFile = configFile.toAbsolutePath();
+        this.logDir = this.configFile.resolveSibling("logs");
     }
 
-    public static void main(String[] args) throws Exception {
-        System.setProperty("slf4j.internal.verbosity", "ERROR"); // no "no SLF4J providers" banner in the demo
-        Path configFile = Paths.get(args.length > 0 ? args[0] : "target/demo/exporter.yml").toAbsolutePath();
-        // closed in reverse order by the shutdown hook, which may run while main is still adding
-        List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
-        ScheduledExecutorService flapper = Executors.newSingleThreadScheduledExecutor();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            flapper.shutdownNow();
-            for (int i = resources.size() - 1; i >= 0; i--) {
-                try {
-                    resources.get(i).close();
-                } catch (Exception ignored) {
-                    // best effort: the servers' own hooks clean up the rest
-                }
-            }
-            try {
-                Files.deleteIfExists(configFile); // its ports are gone now
-            } catch (IOException ignored) {
-                // nothing to do
-            }
-            stopped.countDown();
-            System.out.println("sandbox stopped");
-        }, "demo-shutdown"));
+    private static Map<String, Double> logRates() {
+        Map<String, Double> r = new LinkedHashMap<>();
+        r.put("noise", 20.0);
+        r.put("broken_pipe", 2.0);
+        r.put("zero_addresses", 1.0); // push has no registration: its callers log this
+        r.put("user_online_status_failed", 0.5);
+        r.put("consume_error", 0.5);
+        r.put("mongo_insert_error", 0.2);
+        r.put("subscribe_returned_normally", 1.0);
+        return Collections.unmodifiableMap(r);
+    }
 
-        EtcdServer etcd = EtcdServer.start();
-        resources.add(etcd);
-        ZooKeeperServer zookeeper = ZooKeeperServer.start();
-        resources.add(zookeeper);
-        // on exit the registrants just die with the servers: deregistering would only wait for a dying etcd
-        EtcdRegistrant etcdReg = new EtcdRegistrant(etcd.endpoint(), ROOT, LEASE_TTL_S);
-        resources.add(etcdReg::crash);
-        ZooKeeperRegistrant zkReg = new ZooKeeperRegistrant(zookeeper.connectString(), ROOT, 10_000);
-        resources.add(zkReg::crash);
+    /** Starts every server, puts each check's fault in place, then writes the exporter config (last, whole). */
+    public void start() throws Exception {
+        // the broker takes longest to come up: it starts while the other stores are filled
+        CompletableFuture<KafkaDemo> kafkaStart = CompletableFuture.supplyAsync(KafkaDemo::start);
+        try {
+            registry = resources.add(RegistryDemo.start());
+            seq = resources.add(SeqDemo.start());
+            deleteOldLogs(); // the exporter reads the file from the beginning: only this run's lines
+            logs = resources.add(new OpenImLogWriter(logDir, OpenImLogWriter.Format.CONSOLE, Clock.systemDefaultZone()));
+            logs.start(LOG_RATES);
+        } catch (Exception | Error e) {
+            kafkaStart.thenAccept(KafkaDemo::close);
+            throw e;
+        }
+        try {
+            kafka = resources.add(kafkaStart.join());
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        // every group commits first, so the stuck and the gone group have offsets to lag behind
+        if (!kafka.awaitFlowing(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("the Kafka pipeline did not flow within 60 s");
+        }
+        kafka.consumer(STUCK_GROUP).pause();
+        kafka.consumer(GONE_GROUP).stop();
+        openImConfigDir = OpenImConfigDir.write(Generation.V3_8, configFile.resolveSibling("openim-config"),
+                registry.etcdEndpoint());
+        writeAtomically(configFile, exporterConfig());
+    }
 
-        Map<String, String> etcdState = new LinkedHashMap<>();
-        for (String service : Generation.V3_8.services()) {
-            switch (service) {
-                case "push" -> etcdState.put(service, "NOT REGISTERED -> zero addresses (outage)");
-                case "third" -> {
-                    String dead = LiveEndpoint.deadAddress();
-                    etcdReg.register(service, dead);
-                    etcdState.put(service, dead + "  STALE: registered, nothing listening");
-                }
-                default -> {
-                    LiveEndpoint live = new LiveEndpoint();
-                    resources.add(live);
-                    etcdReg.register(service, live.address());
-                    etcdState.put(service, live.address() + "  up");
-                }
+    /** The exporter's config: all four checks, on port 9400. */
+    public String exporterConfig() {
+        return "server:\n  host: 127.0.0.1\n  port: 9400\n" + checksConfig();
+    }
+
+    /** The four checks' sections of the exporter config, without {@code server:}. */
+    public String checksConfig() {
+        return registry.exporterSection()
+                + kafka.exporterSection(INTERVAL, KAFKA_STATUS_WINDOW)
+                + seq.exporterSection(INTERVAL, SEQ_GRACE)
+                + "logs:\n  paths: ['" + logDir.resolve("openim-service-log.*") + "']\n  start: beginning\n"
+                + "  interval: " + INTERVAL.toSeconds() + "s\n  timeout: " + INTERVAL.toSeconds() + "s\n";
+    }
+
+    public Path configFile() {
+        return configFile;
+    }
+
+    public Path logFile() {
+        return logs.currentFile();
+    }
+
+    public String summary() {
+        return "OpenIM v3.8 sandbox\n"
+                + registry.summary()
+                + "kafka: broker " + kafka.bootstrap() + ", topics toRedis/toMongo/toPush/toOfflinePush (" + KafkaDemo.PARTITIONS
+                + " partitions), 20 msgs/s into toRedis\n"
+                + "  " + STUCK_GROUP + "        PAUSED: stays in the group, commits nothing; lag grows, STALL after "
+                + INTERVAL.multipliedBy((KAFKA_STATUS_WINDOW + 1) / 2).toSeconds() + " s, STOP after "
+                + INTERVAL.multipliedBy(KAFKA_STATUS_WINDOW).toSeconds() + " s\n"
+                + "  " + GONE_GROUP + "  STOPPED: left the group (Empty, 0 members); lag grows\n"
+                + "  redis, push   consuming\n"
+                + seq.summary()
+                + "logs: " + logs.currentFile() + " (console format), lines/s: " + LOG_RATES + "\n"
+                + "OpenIM config dir: " + openImConfigDir + "\n"
+                + "exporter config:   " + configFile + "\n";
+    }
+
+    @Override
+    public void close() {
+        resources.close();
+        try {
+            Files.deleteIfExists(configFile); // its ports are gone now
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    private void deleteOldLogs() throws IOException {
+        if (!Files.isDirectory(logDir)) {
+            return;
+        }
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(logDir, "openim-service-log.*")) {
+            for (Path f : old) {
+                Files.delete(f);
             }
         }
-        // v3.8.3 also writes Prometheus targets under the same root, without a lease: not a service
-        String promKey = ROOT + "/prometheus_discovery/api";
-        etcdReg.putRaw(promKey, "{\"target\":\"127.0.0.1:12002\",\"labels\":{\"namespace\":\"default\"}}");
-
-        // ZooKeeper left over from v3.7: user agrees with etcd, msg points elsewhere, the rest are missing
-        String userAddr = etcdState.get("user").split(" ")[0];
-        LiveEndpoint otherMsg = new LiveEndpoint();
-        resources.add(otherMsg);
-        zkReg.register("user", userAddr);
-        zkReg.register("msg", otherMsg.address());
-
-        String groupAddr = etcdState.get("group").split(" ")[0];
-        AtomicBoolean groupUp = new AtomicBoolean(true);
-        flapper.scheduleAtFixedRate(() -> {
-            try {
-                if (groupUp.get()) {
-                    etcdReg.deregister("group", groupAddr);
-                } else {
-                    etcdReg.register("group", groupAddr);
-                }
-                groupUp.set(!groupUp.get());
-                System.out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "  group "
-                        + (groupUp.get() ? "registered again" : "deregistered") + " (" + groupAddr + ")");
-            } catch (RuntimeException e) {
-                System.out.println("flap failed: " + e.getMessage());
-            }
-        }, FLAP_EVERY_S, FLAP_EVERY_S, TimeUnit.SECONDS);
-
-        Path confDir = OpenImConfigDir.write(Generation.V3_8, configFile.resolveSibling("openim-config"),
-                etcd.endpoint());
-        writeAtomically(configFile, exporterConfig(etcd.endpoint(), zookeeper.connectString()));
-
-        System.out.println("OpenIM v3.8 sandbox");
-        System.out.println("  etcd       " + etcd.endpoint() + "  (root " + ROOT + "/, lease TTL " + LEASE_TTL_S + " s)");
-        System.out.println("  zookeeper  " + zookeeper.connectString() + "  (schema /" + ROOT + ")");
-        System.out.println("etcd registrations:");
-        etcdState.forEach((s, state) -> System.out.printf("  %-15s %s%n", s, state));
-        System.out.println("  " + promKey + "  (extra key, no lease: not a service)");
-        System.out.println("zookeeper registrations (drift against etcd):");
-        System.out.printf("  %-15s %s  same as etcd%n", "user", userAddr);
-        System.out.printf("  %-15s %s  differs from etcd%n", "msg", otherMsg.address());
-        System.out.println("  all other services absent from ZooKeeper");
-        System.out.println("group flaps (deregister/register) every " + FLAP_EVERY_S + " s");
-        System.out.println("OpenIM config dir: " + confDir);
-        System.out.println("exporter config:   " + configFile);
-        System.out.flush();
-        stopped.await();
-    }
-
-    private static String exporterConfig(String etcdEndpoint, String zkAddress) {
-        return """
-                server:
-                  host: 127.0.0.1
-                  port: 9400
-                discovery:
-                  generation: %s
-                  interval: 15s
-                  etcd:
-                    enabled: true
-                    endpoints: ["%s"]
-                    rootDirectory: %s
-                  zookeeper:
-                    enabled: true
-                    address: ["%s"]
-                    schema: %s
-                """.formatted(Generation.V3_8.label(), etcdEndpoint, ROOT, zkAddress, ROOT);
     }
 
     /** Written whole so a script waiting for the file never reads half of it. */
@@ -159,5 +154,29 @@ public final class Demo {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("slf4j.internal.verbosity", "ERROR"); // no "no SLF4J providers" banner in the demo
+        Demo demo = new Demo(Paths.get(args.length > 0 ? args[0] : "target/demo/exporter.yml"));
+        CountDownLatch stopped = new CountDownLatch(1);
+        // may run while start() is still adding servers: whatever was started by then is stopped
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            demo.close();
+            stopped.countDown();
+            System.out.println("sandbox stopped");
+        }, "demo-shutdown"));
+        long t0 = System.nanoTime();
+        try {
+            demo.start();
+        } catch (Exception e) {
+            System.out.println("sandbox failed to start: " + e);
+            e.printStackTrace(System.out);
+            System.exit(1); // runs the hook: what was started is stopped, and demo.sh sees the exit
+        }
+        System.out.print(demo.summary());
+        System.out.printf("started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.flush();
+        stopped.await();
     }
 }
