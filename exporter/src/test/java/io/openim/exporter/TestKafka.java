@@ -23,10 +23,11 @@ public final class TestKafka {
         return broker;
     }
 
-    /** Exporter YAML for a kafka section on the shared broker, fast enough for tests, plus {@code extra} lines. */
+    /** Exporter YAML for a kafka section on the shared broker, fast enough for tests, plus {@code extra} lines (which may set their own interval and timeout). */
     public static String config(String... extra) {
+        boolean ownCycle = java.util.Arrays.stream(extra).anyMatch(l -> l.startsWith("interval:"));
         StringBuilder sb = new StringBuilder("discovery:\n  enabled: false\nkafka:\n  address: ['" + broker().bootstrap() + "']\n"
-                + "  interval: 300ms\n  timeout: 300ms\n");
+                + (ownCycle ? "" : "  interval: 300ms\n  timeout: 300ms\n"));
         for (String line : extra) {
             sb.append("  ").append(line).append('\n');
         }
