@@ -2,8 +2,6 @@ package io.openim.exporter.metrics;
 
 import io.openim.exporter.Promtool;
 import io.openim.exporter.discovery.DiscoveryResult;
-import io.openim.exporter.runtime.ResultStore;
-import io.openim.exporter.runtime.Scheduler;
 import io.openim.exporter.runtime.SourceStatus;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -13,10 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,16 +44,7 @@ class ExporterCollectorTest {
     }
 
     private static MetricSnapshots collectOnce() throws Exception {
-        ResultStore store = new ResultStore();
-        try (Scheduler scheduler = new Scheduler(store, Clock.systemUTC())) {
-            scheduler.start(new FixedCheck("discovery", List.of("etcd", "zookeeper"), sample()));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!store.ready() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertTrue(store.ready());
-            return new ExporterCollector(store, "1.2.3").collect();
-        }
+        return new FixedCheck("discovery", List.of("etcd", "zookeeper"), sample()).scrape("1.2.3");
     }
 
     @Test

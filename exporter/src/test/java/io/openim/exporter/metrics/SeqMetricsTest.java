@@ -1,8 +1,6 @@
 package io.openim.exporter.metrics;
 
 import io.openim.exporter.Promtool;
-import io.openim.exporter.runtime.ResultStore;
-import io.openim.exporter.runtime.Scheduler;
 import io.openim.exporter.runtime.SourceStatus;
 import io.openim.exporter.seq.SeqResult;
 import io.openim.exporter.seq.SeqState;
@@ -11,10 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,17 +29,9 @@ class SeqMetricsTest {
     }
 
     private static String scrape(SeqResult r) throws Exception {
-        ResultStore store = new ResultStore();
-        try (Scheduler scheduler = new Scheduler(store, Clock.systemUTC())) {
-            scheduler.start(new FixedCheck("seq", List.of("redis", "mongo"), r));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (!store.ready() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            new PrometheusTextFormatWriter(false).write(out, new ExporterCollector(store, "t").collect());
-            return out.toString(StandardCharsets.UTF_8);
-        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(out, new FixedCheck("seq", List.of("redis", "mongo"), r).scrape("t"));
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test
