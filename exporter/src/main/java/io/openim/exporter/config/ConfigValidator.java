@@ -8,16 +8,14 @@ import java.util.regex.Pattern;
 /** Checks what the YAML types alone cannot; the first problem found is reported. */
 final class ConfigValidator {
     private static final Pattern HOST_PORT = Pattern.compile("(?:(https?)://)?([A-Za-z0-9.\\-_]+|\\[[0-9a-fA-F:]+]):(\\d{1,5})/?");
-    private static final Set<String> GENERATIONS = Set.of("auto", "v3.7", "v3.8", "main");
+    static final Set<String> GENERATIONS = Set.of("auto", "v3.7", "v3.8", "main");
 
     private ConfigValidator() {
     }
 
     static void validate(ExporterConfig c) throws ConfigException {
-        if (c.server().port() < 0 || c.server().port() > 65535) {
-            // 0 picks a free port (tests, side-by-side benchmarks)
-            throw ConfigException.at("server.port", "must be between 0 and 65535, got " + c.server().port());
-        }
+        // 0 picks a free port (tests, side-by-side benchmarks)
+        range("server.port", c.server().port(), 0, 65535);
         oneOf("log.format", c.log().format(), Set.of("text", "json"));
         oneOf("log.level", c.log().level(), Set.of("trace", "debug", "info", "warn", "error"));
 
@@ -37,9 +35,7 @@ final class ConfigValidator {
         }
         oneOf("discovery.probe.mode", d.probe().mode(), Set.of("tcp", "grpc", "off"));
         positive("discovery.probe.timeout", d.probe().timeout());
-        if (d.probe().concurrency() < 1 || d.probe().concurrency() > 1024) {
-            throw ConfigException.at("discovery.probe.concurrency", "must be between 1 and 1024, got " + d.probe().concurrency());
-        }
+        range("discovery.probe.concurrency", d.probe().concurrency(), 1, 1024);
 
         ExporterConfig.Etcd e = d.etcd();
         addresses("discovery.etcd.endpoints", e.endpoints(), true);
@@ -99,9 +95,7 @@ final class ConfigValidator {
         }
         globs("logs.paths", l.paths());
         globs("logs.podPaths", l.podPaths());
-        if (l.maxServices() < 1 || l.maxServices() > 1000) {
-            throw ConfigException.at("logs.maxServices", "must be between 1 and 1000, got " + l.maxServices());
-        }
+        range("logs.maxServices", l.maxServices(), 1, 1000);
         if (l.signatures().size() > 64) {
             // each name becomes a label value on every service: keep the series count bounded
             throw ConfigException.at("logs.signatures", "at most 64 extra signatures, got " + l.signatures().size());
@@ -159,6 +153,12 @@ final class ConfigValidator {
     private static void port(String field, int port) throws ConfigException {
         if (port < 1 || port > 65535) {
             throw ConfigException.at(field, "port must be between 1 and 65535, got " + port);
+        }
+    }
+
+    static void range(String field, int v, int min, int max) throws ConfigException {
+        if (v < min || v > max) {
+            throw ConfigException.at(field, "must be between " + min + " and " + max + ", got " + v);
         }
     }
 

@@ -41,9 +41,7 @@ final class KafkaConfigRules {
         if (k.statusWindow() < 3 || k.statusWindow() > 1000) {
             throw ConfigException.at("kafka.statusWindow", "must be between 3 and 1000 cycles, got " + k.statusWindow());
         }
-        if (k.historyPoints() < 2 || k.historyPoints() > 10000) {
-            throw ConfigException.at("kafka.historyPoints", "must be between 2 and 10000, got " + k.historyPoints());
-        }
+        ConfigValidator.range("kafka.historyPoints", k.historyPoints(), 2, 10000);
         ExporterConfig.KafkaTls t = k.tls();
         if (t.enableTLS()) {
             readable("kafka.tls.caCrt", t.caCrt());

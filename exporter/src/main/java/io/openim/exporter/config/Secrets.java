@@ -17,14 +17,8 @@ final class Secrets {
         ExporterConfig.Discovery d = c.discovery();
         ExporterConfig.Kafka k = c.kafka().withPassword(read("kafka", c.kafka().password(), c.kafka().passwordFile()));
         SeqConfig q = c.seq();
-        SeqConfig.Redis qr = q.redis();
-        SeqConfig.Mongo qm = q.mongo();
-        SeqConfig seq = new SeqConfig(q.enabled(), q.generation(), q.interval(), q.timeout(), q.grace(), q.hotWindow(),
-                q.sweepPerCycle(), q.scanCount(), q.opsPerSecond(), q.topK(), q.shard(), q.maxTracked(),
-                new SeqConfig.Redis(qr.mode(), qr.address(), qr.masterName(), qr.username(),
-                        read("seq.redis", qr.password(), qr.passwordFile()), qr.passwordFile(), qr.db(), qr.tls(), qr.timeout()),
-                new SeqConfig.Mongo(qm.uri(), qm.address(), qm.database(), qm.username(),
-                        read("seq.mongo", qm.password(), qm.passwordFile()), qm.passwordFile(), qm.authSource(), qm.timeout()));
+        SeqConfig seq = q.withPasswords(read("seq.redis", q.redis().password(), q.redis().passwordFile()),
+                read("seq.mongo", q.mongo().password(), q.mongo().passwordFile()));
         return new ExporterConfig(c.server(), c.log(), new ExporterConfig.Discovery(d.enabled(), d.generation(), d.services(),
                 d.interval(), d.timeout(), d.probe(),
                 new ExporterConfig.Etcd(e.enabled(), e.endpoints(), e.rootDirectory(), e.username(), etcdPw, e.passwordFile(), e.timeout()),

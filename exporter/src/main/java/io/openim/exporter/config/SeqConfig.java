@@ -52,6 +52,16 @@ public record SeqConfig(Boolean enabled, String generation, Duration interval, D
                 topK, value.trim(), maxTracked, redis, mongo);
     }
 
+    /** The same settings with the passwords resolved (from {@code passwordFile} where one is set). */
+    SeqConfig withPasswords(String redisPassword, String mongoPassword) {
+        Redis r = new Redis(redis.mode(), redis.address(), redis.masterName(), redis.username(), redisPassword,
+                redis.passwordFile(), redis.db(), redis.tls(), redis.timeout());
+        Mongo m = new Mongo(mongo.uri(), mongo.address(), mongo.database(), mongo.username(), mongoPassword,
+                mongo.passwordFile(), mongo.authSource(), mongo.timeout());
+        return new SeqConfig(enabled, generation, interval, timeout, grace, hotWindow, sweepPerCycle, scanCount, opsPerSecond,
+                topK, shard, maxTracked, r, m);
+    }
+
     /** Shard index and count from {@code i/n} (validated before use). */
     public int shardIndex() {
         return Integer.parseInt(shard.substring(0, shard.indexOf('/')).trim());

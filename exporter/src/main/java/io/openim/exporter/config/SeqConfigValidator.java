@@ -13,26 +13,26 @@ final class SeqConfigValidator {
     }
 
     static void validate(SeqConfig s) throws ConfigException {
-        oneOf("seq.generation", s.generation(), Set.of("auto", "v3.7", "v3.8", "main"));
-        positive("seq.interval", s.interval());
-        positive("seq.timeout", s.timeout());
+        ConfigValidator.oneOf("seq.generation", s.generation(), ConfigValidator.GENERATIONS);
+        ConfigValidator.positive("seq.interval", s.interval());
+        ConfigValidator.positive("seq.timeout", s.timeout());
         if (s.timeout().compareTo(s.interval()) > 0) {
             throw ConfigException.at("seq.timeout", "must not be longer than seq.interval (" + ConfigLoader.format(s.interval()) + ")");
         }
-        positive("seq.grace", s.grace());
-        positive("seq.hotWindow", s.hotWindow());
-        range("seq.sweepPerCycle", s.sweepPerCycle(), 1, 100_000_000);
-        range("seq.scanCount", s.scanCount(), 10, 100_000);
-        range("seq.opsPerSecond", s.opsPerSecond(), 10, 10_000_000);
-        range("seq.topK", s.topK(), 0, 1000);
-        range("seq.maxTracked", s.maxTracked(), 100, 10_000_000);
+        ConfigValidator.positive("seq.grace", s.grace());
+        ConfigValidator.positive("seq.hotWindow", s.hotWindow());
+        ConfigValidator.range("seq.sweepPerCycle", s.sweepPerCycle(), 1, 100_000_000);
+        ConfigValidator.range("seq.scanCount", s.scanCount(), 10, 100_000);
+        ConfigValidator.range("seq.opsPerSecond", s.opsPerSecond(), 10, 10_000_000);
+        ConfigValidator.range("seq.topK", s.topK(), 0, 1000);
+        ConfigValidator.range("seq.maxTracked", s.maxTracked(), 100, 10_000_000);
         shard("seq.shard", s.shard());
 
         SeqConfig.Redis r = s.redis();
-        oneOf("seq.redis.mode", r.mode(), Set.of("standalone", "sentinel", "cluster"));
+        ConfigValidator.oneOf("seq.redis.mode", r.mode(), Set.of("standalone", "sentinel", "cluster"));
         ConfigValidator.addresses("seq.redis.address", r.address(), false);
-        positive("seq.redis.timeout", r.timeout());
-        range("seq.redis.db", r.db(), 0, 1023);
+        ConfigValidator.positive("seq.redis.timeout", r.timeout());
+        ConfigValidator.range("seq.redis.db", r.db(), 0, 1023);
         if ("cluster".equals(r.mode()) && r.db() != 0) {
             throw ConfigException.at("seq.redis.db", "must be 0 in cluster mode (Redis Cluster has one database), got " + r.db());
         }
@@ -58,7 +58,7 @@ final class SeqConfigValidator {
         if (!m.password().isEmpty() && m.username().isEmpty()) {
             throw ConfigException.at("seq.mongo.username", "is required when a password is set");
         }
-        positive("seq.mongo.timeout", m.timeout());
+        ConfigValidator.positive("seq.mongo.timeout", m.timeout());
         if (s.enabled()) {
             Duration needed = r.timeout().plus(m.timeout());
             if (s.timeout().compareTo(needed) <= 0) {
@@ -78,24 +78,6 @@ final class SeqConfigValidator {
         int n = Integer.parseInt(m.group(2));
         if (n < 1 || i >= n) {
             throw ConfigException.at(field, "needs n >= 1 and 0 <= i < n, got '" + value + "'");
-        }
-    }
-
-    private static void range(String field, int v, int min, int max) throws ConfigException {
-        if (v < min || v > max) {
-            throw ConfigException.at(field, "must be between " + min + " and " + max + ", got " + v);
-        }
-    }
-
-    private static void positive(String field, Duration d) throws ConfigException {
-        if (d.isZero() || d.isNegative()) {
-            throw ConfigException.at(field, "must be greater than 0");
-        }
-    }
-
-    private static void oneOf(String field, String value, Set<String> allowed) throws ConfigException {
-        if (!allowed.contains(value)) {
-            throw ConfigException.at(field, "unknown value '" + value + "' (want one of " + String.join(", ", allowed.stream().sorted().toList()) + ")");
         }
     }
 }
