@@ -36,4 +36,13 @@ public final class TestServers {
     public static String unique(String prefix) {
         return prefix + Long.toHexString(System.nanoTime());
     }
+
+    /**
+     * Store timeout for the discovery tests: short ones keep 1 s cycles short; with a 60 s interval a first read that
+     * misses its timeout on a loaded machine would only be retried a minute later, so those get room (no speed is
+     * asserted either way).
+     */
+    public static String storeTimeout(String interval) {
+        return interval.equals("60s") ? "5s" : "500ms";
+    }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
+import static io.openim.exporter.Scrape.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,23 +44,11 @@ class EtcdDiscoveryTest {
                     timeout: STORE_TIMEOUT
                     endpoints: ["%s"]
                     rootDirectory: %s
-                %s""".replace("STORE_TIMEOUT", storeTimeout(interval)).formatted(interval, interval, TestServers.etcd().endpoint(), root, extra)));
+                %s""".replace("STORE_TIMEOUT", TestServers.storeTimeout(interval)).formatted(interval, interval, TestServers.etcd().endpoint(), root, extra)));
     }
 
     private EtcdRegistrant registrant(long ttl) {
         return keep(new EtcdRegistrant(TestServers.etcd().endpoint(), root, ttl));
-    }
-
-    /**
-     * Short store timeouts keep the 1 s cycles short; with a 60 s interval a first read that misses its timeout on a
-     * loaded machine would only be retried a minute later, so those get room (no speed is asserted either way).
-     */
-    private static String storeTimeout(String interval) {
-        return interval.equals("60s") ? "5s" : "500ms";
-    }
-
-    private static double value(Exporter e, String name, String... labels) {
-        return Scrape.value(e, name, labels);
     }
 
     private static void await(Exporter e, String name, double expected, String... labels) {

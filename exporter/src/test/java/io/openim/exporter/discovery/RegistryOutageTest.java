@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
+import static io.openim.exporter.Scrape.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A registry going down and coming back: source_up goes 0 then 1 with no restart of the exporter,
@@ -28,10 +28,6 @@ class RegistryOutageTest {
     @AfterEach
     void close() throws Exception {
         closer.close();
-    }
-
-    private static double value(Exporter e, String name, String... labels) {
-        return Scrape.value(e, name, labels);
     }
 
     private static void await(Exporter e, String name, double expected, String... labels) {

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
+import static io.openim.exporter.Scrape.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Against a real ZooKeeper, with OpenIM v3.7's protected ephemeral sequential registrations. */
 class ZooKeeperDiscoveryTest {
@@ -45,7 +45,7 @@ class ZooKeeperDiscoveryTest {
                     timeout: STORE_TIMEOUT
                     address: ["%s"]
                     schema: %s
-                """.replace("STORE_TIMEOUT", storeTimeout(interval)).formatted(interval, interval, etcdToo, TestServers.etcd().endpoint(), root,
+                """.replace("STORE_TIMEOUT", TestServers.storeTimeout(interval)).formatted(interval, interval, etcdToo, TestServers.etcd().endpoint(), root,
                 TestServers.zookeeper().connectString(), schema)));
     }
 
@@ -59,18 +59,6 @@ class ZooKeeperDiscoveryTest {
 
     private String live() {
         return closer.keep(new LiveEndpoint()).address();
-    }
-
-    /**
-     * Short store timeouts keep the 1 s cycles short; with a 60 s interval a first read that misses its timeout on a
-     * loaded machine would only be retried a minute later, so those get room (no speed is asserted either way).
-     */
-    private static String storeTimeout(String interval) {
-        return interval.equals("60s") ? "5s" : "500ms";
-    }
-
-    private static double value(Exporter e, String name, String... labels) {
-        return Scrape.value(e, name, labels);
     }
 
     private static void await(Exporter e, String name, double expected, String... labels) {

@@ -48,10 +48,6 @@ final class KafkaFixtures {
         }
     }
 
-    static double value(Exporter e, String name, String... labels) {
-        return Scrape.value(e, name, labels);
-    }
-
     static void await(Exporter e, String name, double expected, String... labels) {
         Scrape.awaitValue(e, Duration.ofSeconds(30), name, expected, labels);
     }

@@ -22,7 +22,7 @@ import static io.openim.exporter.kafka.KafkaFixtures.await;
 import static io.openim.exporter.kafka.KafkaFixtures.awaitAbsent;
 import static io.openim.exporter.kafka.KafkaFixtures.commit;
 import static io.openim.exporter.kafka.KafkaFixtures.createTopic;
-import static io.openim.exporter.kafka.KafkaFixtures.value;
+import static io.openim.exporter.Scrape.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
