@@ -17,12 +17,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import io.openim.exporter.Modules;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,16 +44,24 @@ public final class ConfigLoader {
     private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     private final Map<String, String> env;
+    private final List<? extends ConfigSection<?>> sections;
     private final YAMLMapper mapper;
 
-    public ConfigLoader(Map<String, String> env) {
+    /** A loader for the given check sections (the module list, in its order). */
+    public ConfigLoader(Map<String, String> env, List<? extends ConfigSection<?>> sections) {
         this.env = env;
+        this.sections = List.copyOf(sections);
         this.mapper = YAMLMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .addModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()))
                 .build();
+    }
+
+    /** A loader for every check the exporter has. */
+    public ConfigLoader(Map<String, String> env) {
+        this(env, Modules.ALL);
     }
 
     public static ConfigLoader fromEnvironment() {
@@ -57,23 +72,73 @@ public final class ConfigLoader {
     public ExporterConfig load(Path configFile, Path openImConfigDir) throws ConfigException {
         ObjectNode tree = JsonNodeFactory.instance.objectNode();
         if (openImConfigDir != null) {
-            merge(tree, new OpenImConfigReader(mapper).read(openImConfigDir));
+            merge(tree, fromOpenIm(new OpenImDirectory(openImConfigDir, mapper)));
         }
         if (configFile != null) {
             merge(tree, readFile(configFile));
         }
         interpolate(tree, "");
-        ExporterConfig config;
+        Set<String> known = new TreeSet<>(List.of("server", "log"));
+        sections.forEach(s -> known.add(s.name()));
+        for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!known.contains(name)) {
+                throw ConfigException.at(name, "unknown field (known fields here: " + String.join(", ", known) + ")");
+            }
+        }
+        ExporterConfig.Server server = section(tree, "server", ExporterConfig.Server.class);
+        ExporterConfig.Log log = section(tree, "log", ExporterConfig.Log.class);
+        // 0 picks a free port (tests, side-by-side benchmarks)
+        Rules.range("server.port", server != null ? server.port() : 9400, 0, 65535);
+        if (log != null) {
+            Rules.oneOf("log.format", log.format(), Set.of("text", "json"));
+            Rules.oneOf("log.level", log.level(), Set.of("trace", "debug", "info", "warn", "error"));
+        }
+        Map<String, CheckSettings> checks = new LinkedHashMap<>();
+        for (ConfigSection<?> s : sections) {
+            CheckSettings settings = section(tree, s.name(), s.settingsType());
+            checks.put(s.name(), (settings != null ? settings : s.absent()).withSecrets());
+        }
+        for (CheckSettings c : checks.values()) {
+            c.validate();
+        }
+        return new ExporterConfig(server, log, checks);
+    }
+
+    /** Every section's part of OpenIM's directory, in the module list's order. */
+    private ObjectNode fromOpenIm(OpenImDirectory dir) throws ConfigException {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        List<String> files = new ArrayList<>();
+        for (ConfigSection<?> s : sections) {
+            files.addAll(s.openImFiles());
+            ObjectNode section = s.fromOpenIm(dir);
+            if (section != null) {
+                out.set(s.name(), section);
+            }
+        }
+        if (out.isEmpty() && files.stream().noneMatch(f -> Files.isRegularFile(dir.path().resolve(f)))) {
+            throw new ConfigException("--openim-config: " + dir.path() + " has none of " + String.join(", ", files));
+        }
+        return out;
+    }
+
+    /** One section of the tree as its record (null when absent), errors named from the top ({@code kafka.timeout: ...}). */
+    private <T> T section(ObjectNode tree, String name, Class<T> type) throws ConfigException {
+        JsonNode node = tree.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        ObjectNode wrapped = JsonNodeFactory.instance.objectNode();
+        wrapped.set(name, node);
         try {
-            config = mapper.treeToValue(tree, ExporterConfig.class);
+            Map<String, T> read = mapper.readerFor(mapper.getTypeFactory().constructMapType(Map.class, String.class, type))
+                    .readValue(wrapped);
+            return read.get(name);
         } catch (JsonProcessingException e) {
             throw new ConfigException(describe(e));
-        } catch (IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new ConfigException("invalid configuration: " + e.getMessage());
         }
-        config = Secrets.resolveFiles(config);
-        ConfigValidator.validate(config);
-        return config;
     }
 
     private ObjectNode readFile(Path file) throws ConfigException {
@@ -278,7 +343,4 @@ public final class ConfigLoader {
         return s + "s";
     }
 
-    YAMLMapper mapper() {
-        return mapper;
-    }
 }

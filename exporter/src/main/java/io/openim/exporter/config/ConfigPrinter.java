@@ -30,7 +30,10 @@ public final class ConfigPrinter {
                     }
                 }))
                 .build();
-        JsonNode tree = mapper.valueToTree(config);
+        ObjectNode tree = mapper.createObjectNode();
+        tree.set("server", mapper.valueToTree(config.server()));
+        tree.set("log", mapper.valueToTree(config.log()));
+        config.checks().forEach((name, settings) -> tree.set(name, mapper.valueToTree(settings)));
         mask(tree);
         try {
             return mapper.writeValueAsString(tree);

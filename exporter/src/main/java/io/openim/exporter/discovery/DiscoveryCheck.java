@@ -2,6 +2,8 @@ package io.openim.exporter.discovery;
 
 import io.openim.exporter.runtime.Check;
 import io.openim.exporter.runtime.CheckResult;
+import io.openim.exporter.runtime.Deadline;
+import io.openim.exporter.config.Generation;
 import io.openim.exporter.runtime.SourceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,7 +88,7 @@ public final class DiscoveryCheck implements Check {
     }
 
     @Override
-    public CheckResult collect() throws Exception {
+    public CheckResult collect(Deadline deadline) throws Exception {
         List<CompletableFuture<Void>> reads = new ArrayList<>();
         for (Registry r : registries) {
             reads.add(CompletableFuture.runAsync(() -> {
@@ -97,7 +99,7 @@ public final class DiscoveryCheck implements Check {
                 }
             }, resyncs));
         }
-        // each re-read is bounded by its registry's timeout; the scheduler's check timeout is the backstop
+        // each re-read is bounded by its registry's timeout, which validation keeps within the deadline
         CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).get();
         List<RegistrySnapshot> snaps = snapshots();
         if (probes != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
@@ -41,6 +42,20 @@ public final class EtcdRegistry implements Registry {
     private volatile Watch.Watcher watcher;
     private volatile boolean watchBroken;
     private volatile Runnable onChange = () -> { };
+
+    /** A registry over a new jetcd client built from the settings; connecting is lazy, nothing blocks here. */
+    static EtcdRegistry connect(DiscoverySettings.Etcd cfg) {
+        String[] urls = cfg.endpoints().stream()
+                .map(String::trim)
+                .map(e -> e.startsWith("http://") || e.startsWith("https://") ? e : "http://" + e)
+                .toArray(String[]::new);
+        ClientBuilder b = Client.builder().endpoints(urls).connectTimeout(cfg.timeout());
+        if (!cfg.username().isEmpty()) {
+            b.user(ByteSequence.from(cfg.username(), StandardCharsets.UTF_8))
+                    .password(ByteSequence.from(cfg.password(), StandardCharsets.UTF_8));
+        }
+        return new EtcdRegistry(b.build(), cfg.rootDirectory(), cfg.timeout());
+    }
 
     public EtcdRegistry(Client client, String rootDirectory, Duration timeout) {
         this.client = client;

@@ -1,6 +1,8 @@
 package io.openim.exporter.discovery;
 
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
@@ -36,6 +38,20 @@ public final class ZooKeeperRegistry implements Registry {
     private volatile String error = "not read yet";
     private volatile boolean connected;
     private CuratorCache cache;
+
+    /** A registry over a new Curator client built from the settings; it starts the client itself. */
+    static ZooKeeperRegistry connect(DiscoverySettings.ZooKeeper cfg) {
+        CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
+                .connectString(String.join(",", cfg.address()))
+                .sessionTimeoutMs((int) cfg.sessionTimeout().toMillis())
+                .connectionTimeoutMs((int) cfg.timeout().toMillis())
+                // one quick retry: the exporter's own cycle is the retry loop
+                .retryPolicy(new RetryOneTime(200));
+        if (!cfg.username().isEmpty()) {
+            b.authorization("digest", (cfg.username() + ":" + cfg.password()).getBytes(StandardCharsets.UTF_8));
+        }
+        return new ZooKeeperRegistry(b.build(), cfg.schema(), cfg.timeout());
+    }
 
     public ZooKeeperRegistry(CuratorFramework client, String schema, Duration timeout) {
         this.client = client;

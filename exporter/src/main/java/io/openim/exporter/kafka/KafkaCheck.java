@@ -1,7 +1,7 @@
 package io.openim.exporter.kafka;
 
-import io.openim.exporter.config.ExporterConfig;
 import io.openim.exporter.runtime.Check;
+import io.openim.exporter.runtime.Deadline;
 import io.openim.exporter.runtime.SourceStatus;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
@@ -27,13 +27,13 @@ import java.util.regex.Pattern;
  */
 public final class KafkaCheck implements Check {
     private final Admin admin;
-    private final ExporterConfig.Kafka cfg;
+    private final KafkaSettings cfg;
     private final Clock clock;
     private final OffsetReader reader;
     private final Map<TopicPartition, LagHistory> histories = new HashMap<>();
     private final Map<String, Map<TopicPartition, LagEvaluator>> evaluators = new HashMap<>();
 
-    public KafkaCheck(Admin admin, ExporterConfig.Kafka cfg, Clock clock) {
+    public KafkaCheck(Admin admin, KafkaSettings cfg, Clock clock) {
         this.admin = admin;
         this.cfg = cfg;
         this.clock = clock;
@@ -70,11 +70,11 @@ public final class KafkaCheck implements Check {
     }
 
     @Override
-    public KafkaResult collect() {
+    public KafkaResult collect(Deadline deadline) {
         OffsetSnapshot s;
         try {
-            // a little under the scheduler's timeout, so a slow broker yields a down source with a reason, not a kill
-            s = reader.read(cfg.timeout().multipliedBy(9).dividedBy(10));
+            // bounded by the deadline, so a slow broker yields a down source with a reason, not a kill
+            s = reader.read(deadline.remaining());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return KafkaResult.down("timeout", "cycle interrupted");

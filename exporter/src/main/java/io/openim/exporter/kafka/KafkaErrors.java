@@ -1,11 +1,10 @@
 package io.openim.exporter.kafka;
 
+import io.openim.exporter.runtime.Errors;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /** Turns a failed cycle into a short reason (the metric's label) and one readable line (the log and source_up). */
 final class KafkaErrors {
@@ -16,10 +15,7 @@ final class KafkaErrors {
     }
 
     static Described describe(Throwable t, String brokers, String user, String mechanism) {
-        Throwable c = t;
-        while ((c instanceof ExecutionException || c instanceof CompletionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
+        Throwable c = Errors.unwrap(t);
         String msg = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
         if (c instanceof SslAuthenticationException) {
             return new Described("tls", "TLS handshake with " + brokers + " failed: " + msg);

@@ -1,7 +1,7 @@
 package io.openim.exporter.logs;
 
-import io.openim.exporter.config.ExporterConfig;
 import io.openim.exporter.runtime.Check;
+import io.openim.exporter.runtime.Deadline;
 import io.openim.exporter.runtime.CheckResult;
 import io.openim.exporter.runtime.SourceStatus;
 import org.slf4j.Logger;
@@ -35,7 +35,7 @@ public final class LogsCheck implements Check {
     private static final Logger log = LoggerFactory.getLogger(LogsCheck.class);
     private static final int BUFFER = 1 << 20;
 
-    private final ExporterConfig.Logs config;
+    private final LogsSettings config;
     private final List<Source> sources = new ArrayList<>();
     private final LineCounter counter;
     private final Path stateFile;
@@ -61,12 +61,12 @@ public final class LogsCheck implements Check {
         }
     }
 
-    public LogsCheck(ExporterConfig.Logs config) {
+    public LogsCheck(LogsSettings config) {
         this.config = config;
         config.paths().forEach(g -> sources.add(new Source(g, false)));
         config.podPaths().forEach(g -> sources.add(new Source(g, true)));
         List<Signature> signatures = new ArrayList<>(Signature.builtin());
-        for (ExporterConfig.Signature s : config.signatures()) {
+        for (LogsSettings.Signature s : config.signatures()) {
             signatures.add(s.regex() != null && !s.regex().isEmpty() ? Signature.regex(s.name(), s.regex())
                     : Signature.literals(s.name(), s.literal()));
         }
@@ -138,9 +138,9 @@ public final class LogsCheck implements Check {
     }
 
     @Override
-    public synchronized CheckResult collect() {
-        // leave room under the scheduler's timeout: reading stops here and resumes next cycle
-        long deadline = System.nanoTime() + config.timeout().toNanos() * 6 / 10;
+    public synchronized CheckResult collect(Deadline until) {
+        // reading stops at the deadline and resumes next cycle
+        long deadline = until.nanoTime();
         Map<Source, List<String>> errors = new LinkedHashMap<>();
         sources.forEach(s -> errors.put(s, new ArrayList<>()));
         Set<String> seen = new HashSet<>();

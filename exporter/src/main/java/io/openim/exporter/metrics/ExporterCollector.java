@@ -1,12 +1,9 @@
 package io.openim.exporter.metrics;
 
-import io.openim.exporter.discovery.DiscoveryResult;
 import io.openim.exporter.runtime.CheckState;
 import io.openim.exporter.runtime.ResultStore;
 import io.openim.exporter.runtime.SourceStatus;
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.InfoSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
@@ -16,33 +13,45 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one collector: at scrape time it reads the latest state of every check from the store and
- * builds snapshots. It never talks to a source, so a scrape costs the same whatever the sources do.
+ * The one collector: at scrape time it reads the latest state of every check from the store, writes the
+ * exporter's own families and hands each result to its check's mapper. It never talks to a source, so a
+ * scrape costs the same whatever the sources do.
  */
 public final class ExporterCollector implements MultiCollector {
+    static final MetricFamily BUILD = MetricFamily.info("openim_exporter_build", "Version of openim-exporter.", "version");
+    static final MetricFamily SOURCE_UP = MetricFamily.gauge("openim_exporter_source_up",
+            "1 if the source answered in the last cycle of every check that reads it, else 0.", "source");
+    static final MetricFamily DURATION = MetricFamily.gauge("openim_exporter_check_duration_seconds",
+            "Duration of the check's last cycle.", "check");
+    static final MetricFamily ERRORS = MetricFamily.counter("openim_exporter_check_errors",
+            "Cycles of the check that failed, timed out, or found a source down.", "check");
+    static final MetricFamily LAST_SUCCESS = MetricFamily.gauge("openim_exporter_last_success_timestamp_seconds",
+            "Unix time of the check's last cycle with every source up.", "check");
+    static final MetricFamily RUNS = MetricFamily.counter("openim_exporter_check_runs", "Cycles of the check run.", "check");
+
+    /** The exporter's own families, whatever checks run. */
+    public static final List<MetricFamily> FAMILIES = List.of(BUILD, SOURCE_UP, DURATION, ERRORS, LAST_SUCCESS, RUNS);
+
     private final ResultStore store;
     private final String version;
+    private final Map<String, ResultMapper<?>> mappers;
 
-    public ExporterCollector(ResultStore store, String version) {
+    /** @param mappers each check's mapper, by check name */
+    public ExporterCollector(ResultStore store, String version, Map<String, ResultMapper<?>> mappers) {
         this.store = store;
         this.version = version;
+        this.mappers = Map.copyOf(mappers);
     }
 
     @Override
     public MetricSnapshots collect() {
         List<MetricSnapshot> out = new ArrayList<>();
-        out.add(InfoSnapshot.builder().name("openim_exporter_build").help("Version of openim-exporter.")
-                .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of("version", version)).build())
-                .build());
-
-        var sourceUp = new Snapshots.Gauge("openim_exporter_source_up",
-                "1 if the source answered in the last cycle of every check that reads it, else 0.");
-        var duration = new Snapshots.Gauge("openim_exporter_check_duration_seconds", "Duration of the check's last cycle.");
-        var errors = new Snapshots.Counter("openim_exporter_check_errors",
-                "Cycles of the check that failed, timed out, or found a source down.");
-        var lastSuccess = new Snapshots.Gauge("openim_exporter_last_success_timestamp_seconds",
-                "Unix time of the check's last cycle with every source up.");
-        var runs = new Snapshots.Counter("openim_exporter_check_runs", "Cycles of the check run.");
+        BUILD.points().info(version).into(out);
+        var sourceUp = SOURCE_UP.points();
+        var duration = DURATION.points();
+        var errors = ERRORS.points();
+        var lastSuccess = LAST_SUCCESS.points();
+        var runs = RUNS.points();
 
         Map<String, Boolean> sources = new HashMap<>();
         for (CheckState s : store.all()) {
@@ -52,25 +61,18 @@ public final class ExporterCollector implements MultiCollector {
             if (s.lastRun() == null) {
                 continue;
             }
-            duration.add(s.lastDuration().toNanos() / 1e9, "check", s.check());
-            errors.add(s.errors(), "check", s.check());
-            runs.add(s.runs(), "check", s.check());
+            duration.add(s.lastDuration().toNanos() / 1e9, s.check());
+            errors.add(s.errors(), s.check());
+            runs.add(s.runs(), s.check());
             if (s.lastSuccess() != null) {
-                lastSuccess.add(s.lastSuccess().toEpochMilli() / 1e3, "check", s.check());
+                lastSuccess.add(s.lastSuccess().toEpochMilli() / 1e3, s.check());
             }
-            if (s.result() instanceof DiscoveryResult d) {
-                // a registry that failed its last cycle shows no endpoints: source_up says why
-                DiscoveryMetrics.map(d, s.sources().stream().filter(st -> !st.up()).map(SourceStatus::source)
-                        .collect(java.util.stream.Collectors.toSet()), out);
-            } else if (s.result() instanceof io.openim.exporter.logs.LogsResult l) {
-                LogsMetrics.map(l, out);
-            } else if (s.result() instanceof io.openim.exporter.kafka.KafkaResult k) {
-                KafkaMetrics.map(k, out);
-            } else if (s.result() instanceof io.openim.exporter.seq.SeqResult q) {
-                SeqMetrics.map(q, out);
+            ResultMapper<?> mapper = mappers.get(s.check());
+            if (mapper != null) {
+                mapper.mapState(s, out);
             }
         }
-        sources.forEach((name, up) -> sourceUp.add(up ? 1 : 0, "source", name));
+        sources.forEach((name, up) -> sourceUp.add(up ? 1 : 0, name));
 
         sourceUp.into(out);
         duration.into(out);

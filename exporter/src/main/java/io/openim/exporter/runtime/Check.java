@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One concern of the exporter (discovery, later kafka, seq, logs). The scheduler calls
- * {@link #collect()} on the check's interval, bounded by its timeout, and stores the result;
+ * One concern of the exporter (discovery, kafka, seq, logs). The scheduler calls {@link #collect}
+ * on the check's interval with the cycle's deadline, kills it at its timeout, and stores the result;
  * a check never touches HTTP or metric types.
  */
 public interface Check extends AutoCloseable {
@@ -18,8 +18,11 @@ public interface Check extends AutoCloseable {
     /** Names of the stores this check reads, for {@code openim_exporter_source_up}. */
     List<String> sources();
 
-    /** A full cycle: reads its sources (I/O allowed) and returns an immutable result. */
-    CheckResult collect() throws Exception;
+    /**
+     * A full cycle: reads its sources (I/O allowed) until {@code deadline} at most and returns an immutable result.
+     * Work left when the deadline passes waits for the next cycle.
+     */
+    CheckResult collect(Deadline deadline) throws Exception;
 
     /**
      * Watch-based checks keep a live view; when it changes they call the listener, and the

@@ -12,6 +12,16 @@ public record CheckState(String check, Duration interval, List<String> sourceNam
                          List<SourceStatus> sources, Instant lastRun, Duration lastDuration, Instant lastSuccess,
                          long runs, long errors, String lastError) {
 
+    /** Whether {@code source} was down in the last cycle: what it feeds into the result is stale. */
+    public boolean down(String source) {
+        return sources.stream().anyMatch(s -> !s.up() && s.source().equals(source));
+    }
+
+    /** Whether any source was down in the last cycle. */
+    public boolean anyDown() {
+        return sources.stream().anyMatch(s -> !s.up());
+    }
+
     static CheckState initial(Check check) {
         return new CheckState(check.name(), check.interval(), List.copyOf(check.sources()), null, List.of(), null,
                 Duration.ZERO, null, 0, 0, "");

@@ -67,9 +67,10 @@ public final class Scheduler implements AutoCloseable {
             store.failed(check.name(), "previous cycle still running after " + check.timeout().toMillis() + " ms", start, Duration.ZERO);
             return;
         }
+        Deadline deadline = Deadline.of(clock, start, check.timeout());
         Future<CheckResult> f = worker.submit(() -> {
             try {
-                return check.collect();
+                return check.collect(deadline);
             } finally {
                 running.set(false);
             }
@@ -82,12 +83,11 @@ public final class Scheduler implements AutoCloseable {
             f.cancel(true);
             fail(check, "timed out after " + check.timeout().toMillis() + " ms", start);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            fail(check, cause.getClass().getSimpleName() + ": " + cause.getMessage(), start);
+            fail(check, Errors.typed(Errors.unwrap(e)), start);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            fail(check, e.toString(), start);
+            fail(check, Errors.typed(e), start);
         }
     }
 

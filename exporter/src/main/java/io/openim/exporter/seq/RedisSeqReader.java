@@ -6,7 +6,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.openim.exporter.source.RedisConnections;
+import io.openim.exporter.stores.RedisConnections;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,13 +1,15 @@
 package io.openim.exporter.seq;
 
 import com.mongodb.client.MongoClient;
-import io.openim.exporter.config.SeqConfig;
 import io.openim.exporter.runtime.Check;
+import io.openim.exporter.runtime.Deadline;
+import io.openim.exporter.runtime.Errors;
 import io.openim.exporter.runtime.CheckResult;
 import io.openim.exporter.runtime.SourceStatus;
-import io.openim.exporter.source.MongoConnections;
-import io.openim.exporter.source.RedisConnections;
+import io.openim.exporter.stores.MongoConnections;
+import io.openim.exporter.stores.RedisConnections;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -33,7 +35,8 @@ public final class SeqCheck implements Check {
     public static final String REDIS = "redis";
     public static final String MONGO = "mongo";
 
-    private final SeqConfig config;
+    private final SeqSettings config;
+    private final Clock clock;
     private final Supplier<OptionalLong> toRedisLag;
     private final boolean v37;
     private final TokenBucket budget;
@@ -49,8 +52,13 @@ public final class SeqCheck implements Check {
     private long lagSince = -1;
     private SeqResult last;
 
-    public SeqCheck(SeqConfig config, Supplier<OptionalLong> toRedisLag) {
+    /**
+     * @param toRedisLag the lag of msgtransfer's group {@code redis} while it is stuck (0 while it moves, empty when
+     *                   unknown): what turns a quiet conversation into {@code stalled}
+     */
+    public SeqCheck(SeqSettings config, Supplier<OptionalLong> toRedisLag, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.toRedisLag = toRedisLag;
         this.v37 = "v3.7".equals(config.generation());
         this.budget = new TokenBucket(config.opsPerSecond());
@@ -60,7 +68,7 @@ public final class SeqCheck implements Check {
         this.mongoClient = MongoConnections.create(config.mongo());
         this.mongo = new MongoSeqReader(mongoClient.getDatabase(config.mongo().database()));
         this.sweep = new SeqSweep(mongo, new ShardFilter(config.shardIndex(), config.shardCount()), v37,
-                config.sweepPerCycle(), config.scanCount());
+                config.sweepPerCycle(), config.scanCount(), clock);
     }
 
     @Override
@@ -84,10 +92,8 @@ public final class SeqCheck implements Check {
     }
 
     @Override
-    public synchronized CheckResult collect() throws Exception {
-        long startNanos = System.nanoTime();
-        // leave a margin for building the result before the scheduler's timeout
-        long deadline = startNanos + config.timeout().toNanos() * 8 / 10;
+    public synchronized CheckResult collect(Deadline until) throws Exception {
+        long deadline = until.nanoTime();
         String redisError = connectRedis();
         String mongoError = null;
         try {
@@ -98,7 +104,7 @@ public final class SeqCheck implements Check {
         if (redisError != null || mongoError != null) {
             return stale(redisError, mongoError);
         }
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         OptionalLong lag = toRedisLag.get();
         // empty = unknown (Kafka check off, or one failed cycle): keep what is known rather than restart the grace
         if (lag.isPresent()) {
@@ -182,7 +188,7 @@ public final class SeqCheck implements Check {
             max.put(kind, v[0]);
             sum.put(kind, v[1]);
         }
-        last = new SeqResult(true, layout(), counts, max, sum, scannedTotal, sweep.lastDurationSeconds(), sweep.progress(),
+        last = new SeqResult(layout(), counts, max, sum, scannedTotal, sweep.lastDurationSeconds(), sweep.progress(),
                 sweep.lastCompletedSeconds(), sweep.completed(), tracker.size(),
                 worst.stream().map(w -> new SeqResult.Gap(w.conversationId(), w.kind(), w.gap())).toList(),
                 List.of(SourceStatus.up(REDIS), SourceStatus.up(MONGO)));
@@ -193,7 +199,7 @@ public final class SeqCheck implements Check {
         List<SourceStatus> st = List.of(redisError == null ? SourceStatus.up(REDIS) : SourceStatus.down(REDIS, redisError),
                 mongoError == null ? SourceStatus.up(MONGO) : SourceStatus.down(MONGO, mongoError));
         SeqResult base = last != null ? last : publish();
-        return new SeqResult(false, base.layout(), base.conversations(), base.gapMax(), base.gapSum(), scannedTotal,
+        return new SeqResult(base.layout(), base.conversations(), base.gapMax(), base.gapSum(), scannedTotal,
                 base.sweepDurationSeconds(), base.sweepProgress(), base.sweepLastCompletedSeconds(), base.sweepsCompleted(),
                 base.tracked(), base.worst(), st);
     }
@@ -229,8 +235,7 @@ public final class SeqCheck implements Check {
     }
 
     private static String describe(Throwable e) {
-        String m = e.getMessage();
-        String line = m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse("");
+        String line = Errors.message(e);
         return line.length() > 200 ? line.substring(0, 200) : line;
     }
 

@@ -1,9 +1,8 @@
 package io.openim.exporter.seq;
 
 import com.mongodb.client.MongoClient;
-import io.openim.exporter.config.SeqConfig;
-import io.openim.exporter.source.MongoConnections;
-import io.openim.exporter.source.RedisConnections;
+import io.openim.exporter.stores.MongoConnections;
+import io.openim.exporter.stores.RedisConnections;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +32,7 @@ public final class SeqDiagnosis {
     private SeqDiagnosis() {
     }
 
-    public static Report run(SeqConfig config, String cid, Long seq) {
+    public static Report run(SeqSettings config, String cid, Long seq) {
         boolean v37 = "v3.7".equals(config.generation());
         List<String> lines = new ArrayList<>();
         lines.add("conversation " + cid + " (" + (v37 ? "v3.7 layout: MAX_SEQ, MESSAGE_CACHE" : "v3.8+ layout: MALLOC_SEQ, seq, MSG_CACHE") + ")");

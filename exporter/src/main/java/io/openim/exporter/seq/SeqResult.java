@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One cycle of the seq check. {@code fresh} is false when a store was down: the counts are then those of the
- * last good cycle and the collector leaves them out. The sweep duration is NaN until a sweep completes; the
+ * One cycle of the seq check. When a store was down the counts are those of the last good cycle, and the
+ * collector leaves them out (a source down in the check's state means stale data, for every check). The sweep duration is NaN until a sweep completes; the
  * completion time is the check's start time until then.
  *
  * @param conversations   conversations per state (every state present, 0 included)
@@ -18,7 +18,7 @@ import java.util.Map;
  * @param sweepProgress   share of the current full sweep done, 0..1
  * @param worst           the K largest gaps
  */
-public record SeqResult(boolean fresh, String layout, Map<SeqState, Long> conversations, Map<String, Long> gapMax,
+public record SeqResult(String layout, Map<SeqState, Long> conversations, Map<String, Long> gapMax,
                         Map<String, Long> gapSum, long scannedTotal, double sweepDurationSeconds, double sweepProgress,
                         double sweepLastCompletedSeconds, long sweepsCompleted, int tracked, List<Gap> worst,
                         List<SourceStatus> sources) implements CheckResult {
@@ -45,7 +45,7 @@ public record SeqResult(boolean fresh, String layout, Map<SeqState, Long> conver
             sb.append(s.label()).append('=').append(count(s)).append(' ');
         }
         sb.append(String.format("sweep %.0f%%", sweepProgress * 100));
-        if (!fresh) {
+        if (!allSourcesUp()) {
             sb.append(" (stale: a store is down)");
         }
         return sb.toString();

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoCursor;
 import io.lettuce.core.ScanCursor;
 import org.bson.Document;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,10 +41,13 @@ final class SeqSweep implements AutoCloseable {
     private long lastInShard = -1;
     private long lastMissing = -1;
     private double lastDurationSeconds = Double.NaN;
-    private double lastCompletedSeconds = System.currentTimeMillis() / 1e3;  // until the first sweep completes
+    private final Clock clock;
+    private double lastCompletedSeconds;  // until the first sweep completes: when the sweep was created
     private long completed;
 
-    SeqSweep(MongoSeqReader mongo, ShardFilter shard, boolean v37, int perCycle, int pageSize) {
+    SeqSweep(MongoSeqReader mongo, ShardFilter shard, boolean v37, int perCycle, int pageSize, Clock clock) {
+        this.clock = clock;
+        this.lastCompletedSeconds = clock.millis() / 1e3;
         this.mongo = mongo;
         this.shard = shard;
         this.v37 = v37;
@@ -140,7 +144,7 @@ final class SeqSweep implements AutoCloseable {
 
     private void complete() {
         lastDurationSeconds = (System.nanoTime() - startedNanos) / 1e9;
-        lastCompletedSeconds = System.currentTimeMillis() / 1e3;
+        lastCompletedSeconds = clock.millis() / 1e3;
         lastRedisTotal = redisSeen;
         lastMongoTotal = v37 ? 0 : mongoSeen;
         lastInShard = inShardSeen;

@@ -130,7 +130,7 @@ class LogsExporterTest {
             cmd.addAll(List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"));
         }
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
-                "io.openim.exporter.Main", "run", "--config", yaml.toString()));
+                "io.openim.exporter.cli.Main", "run", "--config", yaml.toString()));
         Path err = dir.resolve("stderr.txt");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(err.toFile()).start();
         try {

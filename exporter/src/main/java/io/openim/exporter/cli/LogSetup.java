@@ -1,4 +1,4 @@
-package io.openim.exporter.logging;
+package io.openim.exporter.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

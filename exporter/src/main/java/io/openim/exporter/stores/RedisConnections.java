@@ -1,4 +1,4 @@
-package io.openim.exporter.source;
+package io.openim.exporter.stores;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -19,7 +19,6 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.ReadFrom;
-import io.openim.exporter.config.SeqConfig;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -27,17 +26,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Lettuce connections from {@link SeqConfig.Redis}: standalone, sentinel (reads from the master) or cluster;
+ * Lettuce connections from {@link RedisSettings}: standalone, sentinel (reads from the master) or cluster;
  * password or ACL user; TLS. Nothing about OpenIM. {@link #connect()} blocks at most the configured timeout;
  * commands on a lost connection fail at once instead of queueing, so an outage shows as an error, not a hang.
  */
 public final class RedisConnections implements AutoCloseable {
-    private final SeqConfig.Redis config;
+    private final RedisSettings config;
     private final ClientResources resources;
     private final RedisClient client;
     private final RedisClusterClient cluster;
 
-    public RedisConnections(SeqConfig.Redis config) {
+    public RedisConnections(RedisSettings config) {
         this.config = config;
         // two I/O threads are plenty for one pipelined reader, and keep the exporter's footprint small
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();

@@ -1,6 +1,5 @@
-package io.openim.exporter.source;
+package io.openim.exporter.kafka;
 
-import io.openim.exporter.config.ExporterConfig;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -23,11 +22,11 @@ public final class KafkaAdmins {
     private KafkaAdmins() {
     }
 
-    public static Admin create(ExporterConfig.Kafka cfg) {
+    public static Admin create(KafkaSettings cfg) {
         return Admin.create(properties(cfg));
     }
 
-    public static Map<String, Object> properties(ExporterConfig.Kafka cfg) {
+    public static Map<String, Object> properties(KafkaSettings cfg) {
         Map<String, Object> p = new HashMap<>();
         int timeoutMs = (int) Math.max(1000, cfg.timeout().toMillis());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", cfg.address()));
@@ -51,7 +50,7 @@ public final class KafkaAdmins {
                     + "\" password=\"" + jaasEscape(cfg.password()) + "\";");
         }
         if (tls) {
-            ExporterConfig.KafkaTls t = cfg.tls();
+            KafkaSettings.Tls t = cfg.tls();
             if (!t.caCrt().isEmpty()) {
                 p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
                 p.put(SslConfigs.SSL_TRUSTSTORE_CERTIFICATES_CONFIG, read(t.caCrt()));

@@ -1,7 +1,8 @@
-package io.openim.exporter;
+package io.openim.exporter.cli;
 
 import io.openim.exporter.config.ExporterConfig;
 import io.openim.exporter.seq.SeqDiagnosis;
+import io.openim.exporter.seq.SeqSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +53,7 @@ final class DiagnoseCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("openim-exporter: SEQ must be 1 or more, got " + seq);
                 return Main.CONFIG_ERROR;
             }
-            SeqDiagnosis.Report r = SeqDiagnosis.run(config.seq(), conversationId, seq);
+            SeqDiagnosis.Report r = SeqDiagnosis.run(config.section(SeqSettings.class), conversationId, seq);
             spec.commandLine().getOut().print(r.text());
             spec.commandLine().getOut().flush();
             return r.exitCode();

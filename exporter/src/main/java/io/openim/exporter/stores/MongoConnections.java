@@ -1,4 +1,4 @@
-package io.openim.exporter.source;
+package io.openim.exporter.stores;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
@@ -6,13 +6,12 @@ import com.mongodb.MongoCredential;
 import com.mongodb.ServerAddress;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import io.openim.exporter.config.SeqConfig;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A MongoDB client from {@link SeqConfig.Mongo}: the URI when given, else OpenIM's address list, user,
+ * A MongoDB client from {@link MongoSettings}: the URI when given, else OpenIM's address list, user,
  * password and authSource. Every wait (server selection, connect, read) is bounded by the timeout;
  * creating the client does not connect.
  */
@@ -20,7 +19,7 @@ public final class MongoConnections {
     private MongoConnections() {
     }
 
-    public static MongoClient create(SeqConfig.Mongo m) {
+    public static MongoClient create(MongoSettings m) {
         MongoClientSettings.Builder b = MongoClientSettings.builder();
         if (!m.uri().isEmpty()) {
             b.applyConnectionString(new ConnectionString(m.uri()));

@@ -1,9 +1,11 @@
-package io.openim.exporter.config;
+package io.openim.exporter.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.openim.exporter.config.ConfigException;
+import io.openim.exporter.config.OpenImDirectory;
 
 import java.util.List;
 
@@ -12,25 +14,28 @@ import java.util.List;
  * into the exporter's {@code kafka:} section. OpenIM's Go client turns SASL on when a username or
  * password is set, with sarama's default mechanism PLAIN, which is the exporter's default too.
  */
-final class OpenImKafkaReader {
+final class KafkaOpenIm {
     private static final String WHERE = "kafka.yml: ";
     /** The group keys of kafka.yml in pipeline order; their values are the groups to watch. */
     private static final List<String> GROUP_KEYS = List.of("toRedisGroupID", "toMongoGroupID", "toPushGroupID", "toOfflinePushGroupID");
     private static final List<String> TLS_TEXT = List.of("caCrt", "clientCrt", "clientKey", "clientKeyPwd");
 
-    private final JsonNodeFactory f;
-
-    OpenImKafkaReader(JsonNodeFactory f) {
-        this.f = f;
+    private KafkaOpenIm() {
     }
 
-    ObjectNode read(JsonNode kafka) throws ConfigException {
+    /** Null when the directory has no kafka.yml. */
+    static ObjectNode read(OpenImDirectory dir) throws ConfigException {
+        JsonNode kafka = dir.file("kafka.yml");
+        if (kafka == null) {
+            return null;
+        }
+        JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode out = f.objectNode();
-        OpenImConfigReader.copyText(kafka, "username", out, "username", WHERE);
-        OpenImConfigReader.copyText(kafka, "password", out, "password", WHERE);
+        OpenImDirectory.copyText(kafka, "username", out, "username", WHERE);
+        OpenImDirectory.copyText(kafka, "password", out, "password", WHERE);
         // v3.8 and main say address; older files said addr
         String addressKey = kafka.has("address") ? "address" : "addr";
-        OpenImConfigReader.copyList(kafka, addressKey, out, "address", WHERE);
+        OpenImDirectory.copyList(kafka, addressKey, out, "address", WHERE);
         ArrayNode groups = f.arrayNode();
         for (String key : GROUP_KEYS) {
             JsonNode v = kafka.get(key);
@@ -57,7 +62,7 @@ final class OpenImKafkaReader {
                 }
             }
             for (String key : TLS_TEXT) {
-                OpenImConfigReader.copyText(tls, key, t, key, WHERE + "tls.");
+                OpenImDirectory.copyText(tls, key, t, key, WHERE + "tls.");
             }
         }
         return out;

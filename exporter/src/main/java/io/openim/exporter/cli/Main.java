@@ -1,10 +1,12 @@
-package io.openim.exporter;
+package io.openim.exporter.cli;
 
 import io.openim.exporter.config.ConfigException;
 import io.openim.exporter.config.ConfigLoader;
 import io.openim.exporter.config.ConfigPrinter;
 import io.openim.exporter.config.ExporterConfig;
-import io.openim.exporter.logging.LogSetup;
+import io.openim.exporter.Exporter;
+import io.openim.exporter.Version;
+import io.openim.exporter.seq.SeqSettings;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,7 +66,7 @@ public final class Main implements Callable<Integer> {
         ExporterConfig load(PrintWriter err) {
             try {
                 ExporterConfig c = ConfigLoader.fromEnvironment().load(config, openImConfig);
-                return shard == null ? c : c.withSeqShard(shard);
+                return shard == null ? c : c.with(c.section(SeqSettings.class).withShard(shard));
             } catch (ConfigException e) {
                 err.println("openim-exporter: config error: " + e.getMessage());
                 return null;

@@ -1,4 +1,4 @@
-package io.openim.exporter.discovery;
+package io.openim.exporter.config;
 
 import java.util.List;
 import java.util.Set;
@@ -25,6 +25,15 @@ public enum Generation {
 
     public List<String> services() {
         return services;
+    }
+
+    /** The values a {@code generation} setting takes: {@code auto} and every label. */
+    public static final String AUTO = "auto";
+
+    public static java.util.Set<String> settings() {
+        java.util.Set<String> all = new java.util.TreeSet<>(java.util.Arrays.stream(values()).map(Generation::label).toList());
+        all.add(AUTO);
+        return all;
     }
 
     public static Generation fromLabel(String label) {

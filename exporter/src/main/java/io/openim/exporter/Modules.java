@@ -1,0 +1,21 @@
+package io.openim.exporter;
+
+import io.openim.exporter.discovery.DiscoveryModule;
+import io.openim.exporter.kafka.KafkaModule;
+import io.openim.exporter.logs.LogsModule;
+import io.openim.exporter.runtime.CheckModule;
+import io.openim.exporter.seq.SeqModule;
+
+import java.util.List;
+
+/** Every check the exporter has, in the guide's order; adding a check is one line here. */
+public final class Modules {
+    public static final List<CheckModule<?>> ALL = List.of(
+            new DiscoveryModule(),
+            new KafkaModule(),
+            new SeqModule(),
+            new LogsModule());
+
+    private Modules() {
+    }
+}

@@ -1,0 +1,79 @@
+package io.openim.exporter.discovery;
+
+import io.openim.exporter.metrics.MetricFamily;
+import io.openim.exporter.metrics.ResultMapper;
+import io.openim.exporter.runtime.CheckState;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+
+import java.util.List;
+
+/** Turns a {@link DiscoveryResult} into the {@code openim_discovery_*} families. */
+final class DiscoveryMetrics implements ResultMapper<DiscoveryResult> {
+    static final MetricFamily ENDPOINTS = MetricFamily.gauge("openim_discovery_endpoints",
+            "Addresses a gRPC client resolves for the service from the registry; 0 is the 'produced zero addresses' outage.",
+            "registry", "service");
+    static final MetricFamily ENDPOINT_UP = MetricFamily.gauge("openim_discovery_endpoint_up",
+            "1 if the registered address answered the last probe, 0 if not (a stale registration).",
+            "registry", "service", "address");
+    static final MetricFamily INVALID = MetricFamily.gauge("openim_discovery_invalid_entries",
+            "Registry entries of the service that resolve to no address (unparsable value, empty data).", "registry", "service");
+    static final MetricFamily LEASE_TTL = MetricFamily.gauge("openim_discovery_lease_ttl_seconds",
+            "Lowest remaining etcd lease TTL among the service's keys; falling toward 0 means keep-alive is failing.", "service");
+    static final MetricFamily CHANGES = MetricFamily.counter("openim_discovery_changes",
+            "Registrations and deregistrations of the service seen in the registry (flapping).", "registry", "service");
+    static final MetricFamily DRIFT = MetricFamily.gauge("openim_discovery_drift_endpoints",
+            "Addresses of the service registered only in the registry named by only_in.", "service", "only_in");
+    static final MetricFamily REGISTRY = MetricFamily.info("openim_discovery_registry",
+            "Registries the exporter watches, with the OpenIM generation whose service names are checked.", "registry", "generation");
+
+    @Override
+    public Class<DiscoveryResult> resultType() {
+        return DiscoveryResult.class;
+    }
+
+    @Override
+    public List<MetricFamily> families() {
+        return List.of(ENDPOINTS, ENDPOINT_UP, INVALID, LEASE_TTL, CHANGES, DRIFT, REGISTRY);
+    }
+
+    /** A registry down in the last cycle shows no endpoints (source_up says why) and no drift. */
+    @Override
+    public void map(DiscoveryResult r, CheckState state, List<MetricSnapshot> out) {
+        var endpoints = ENDPOINTS.points();
+        var up = ENDPOINT_UP.points();
+        var invalid = INVALID.points();
+        var ttl = LEASE_TTL.points();
+        var changes = CHANGES.points();
+        var drift = DRIFT.points();
+        var registry = REGISTRY.points();
+
+        for (DiscoveryResult.RegistryResult reg : r.registries()) {
+            registry.info(reg.registry(), r.generation());
+            reg.changes().forEach((svc, n) -> changes.add(n, reg.registry(), svc));
+            if (state.down(reg.registry())) {
+                continue;
+            }
+            reg.invalid().forEach((svc, n) -> invalid.add(n, reg.registry(), svc));
+            reg.endpoints().forEach((svc, list) -> {
+                endpoints.add(list.size(), reg.registry(), svc);
+                for (DiscoveryResult.Endpoint e : list) {
+                    if (e.up() != null) {
+                        up.add(e.up() ? 1 : 0, reg.registry(), svc, e.address());
+                    }
+                }
+            });
+            reg.leaseTtl().forEach((svc, s) -> ttl.add(s, svc));
+        }
+        if (!state.anyDown()) {
+            r.drift().forEach(d -> drift.add(d.count(), d.service(), d.onlyIn()));
+        }
+
+        endpoints.into(out);
+        up.into(out);
+        invalid.into(out);
+        ttl.into(out);
+        changes.into(out);
+        drift.into(out);
+        registry.into(out);
+    }
+}

@@ -1,0 +1,136 @@
+package io.openim.exporter.discovery;
+
+import io.openim.exporter.config.CheckSettings;
+import io.openim.exporter.config.ConfigException;
+import io.openim.exporter.config.ConfigLoader;
+import io.openim.exporter.config.Rules;
+import io.openim.exporter.config.Secrets;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The {@code discovery:} section. On by default, with OpenIM's docker-compose etcd (127.0.0.1:12379, root
+ * "openim"); ZooKeeper (127.0.0.1:12181, schema "openim") only when asked for, since OpenIM left it in v3.8.2.
+ *
+ * @param generation "auto", "v3.7", "v3.8" or "main": whose service names are checked
+ * @param services   explicit service list, or empty for the generation's names
+ */
+public record DiscoverySettings(Boolean enabled, String generation, List<String> services, Duration interval,
+                                Duration timeout, Probe probe, Etcd etcd, ZooKeeper zookeeper) implements CheckSettings {
+    public DiscoverySettings {
+        enabled = enabled != null ? enabled : true;
+        generation = generation != null ? generation : "auto";
+        services = services != null ? List.copyOf(services) : List.of();
+        interval = interval != null ? interval : Duration.ofSeconds(15);
+        timeout = timeout != null ? timeout : Duration.ofSeconds(10);
+        probe = probe != null ? probe : new Probe(null, null, null);
+        etcd = etcd != null ? etcd : new Etcd(null, null, null, null, null, null, null);
+        zookeeper = zookeeper != null ? zookeeper : new ZooKeeper(null, null, null, null, null, null, null, null);
+    }
+
+    static DiscoverySettings defaults() {
+        return new DiscoverySettings(null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * How each registered address is checked: a gRPC channel reaching READY (default: OpenIM's services are
+     * gRPC servers, and a wedged process can still accept TCP), a TCP connect, or off.
+     */
+    public record Probe(String mode, Duration timeout, Integer concurrency) {
+        public Probe {
+            mode = mode != null ? mode : "grpc";
+            timeout = timeout != null ? timeout : Duration.ofSeconds(1);
+            concurrency = concurrency != null ? concurrency : 16;
+        }
+    }
+
+    public record Etcd(Boolean enabled, List<String> endpoints, String rootDirectory, String username,
+                       String password, String passwordFile, Duration timeout) {
+        public Etcd {
+            enabled = enabled != null ? enabled : true;
+            endpoints = endpoints != null ? List.copyOf(endpoints) : List.of("127.0.0.1:12379");
+            rootDirectory = rootDirectory != null ? rootDirectory : "openim";
+            username = username != null ? username : "";
+            password = password != null ? password : "";
+            passwordFile = passwordFile != null ? passwordFile : "";
+            timeout = timeout != null ? timeout : Duration.ofSeconds(3);
+        }
+
+        Etcd withPassword(String pw) {
+            return new Etcd(enabled, endpoints, rootDirectory, username, pw, passwordFile, timeout);
+        }
+    }
+
+    public record ZooKeeper(Boolean enabled, List<String> address, String schema, String username, String password,
+                            String passwordFile, Duration sessionTimeout, Duration timeout) {
+        public ZooKeeper {
+            enabled = enabled != null ? enabled : false;
+            address = address != null ? List.copyOf(address) : List.of("127.0.0.1:12181");
+            schema = schema != null ? schema : "openim";
+            username = username != null ? username : "";
+            password = password != null ? password : "";
+            passwordFile = passwordFile != null ? passwordFile : "";
+            sessionTimeout = sessionTimeout != null ? sessionTimeout : Duration.ofSeconds(10);
+            timeout = timeout != null ? timeout : Duration.ofSeconds(3);
+        }
+
+        ZooKeeper withPassword(String pw) {
+            return new ZooKeeper(enabled, address, schema, username, pw, passwordFile, sessionTimeout, timeout);
+        }
+    }
+
+    @Override
+    public DiscoverySettings withSecrets() throws ConfigException {
+        return new DiscoverySettings(enabled, generation, services, interval, timeout, probe,
+                etcd.withPassword(Secrets.password("discovery.etcd", etcd.password(), etcd.passwordFile())),
+                zookeeper.withPassword(Secrets.password("discovery.zookeeper", zookeeper.password(), zookeeper.passwordFile())));
+    }
+
+    @Override
+    public void validate() throws ConfigException {
+        Rules.generation("discovery.generation", generation);
+        Rules.cycle("discovery", interval, timeout);
+        for (int i = 0; i < services.size(); i++) {
+            String s = services.get(i);
+            if (s == null || s.isBlank() || s.contains("/")) {
+                throw ConfigException.at("discovery.services[" + i + "]", "must be a non-empty service name without '/'");
+            }
+        }
+        Rules.oneOf("discovery.probe.mode", probe.mode(), java.util.Set.of("tcp", "grpc", "off"));
+        Rules.positive("discovery.probe.timeout", probe.timeout());
+        Rules.range("discovery.probe.concurrency", probe.concurrency(), 1, 1024);
+
+        Rules.addresses("discovery.etcd.endpoints", etcd.endpoints(), true);
+        Rules.positive("discovery.etcd.timeout", etcd.timeout());
+        String root = etcd.rootDirectory();
+        if (root.isBlank() || root.startsWith("/") || root.endsWith("/")) {
+            throw ConfigException.at("discovery.etcd.rootDirectory", "must be a non-empty key prefix without leading or trailing '/', got '"
+                    + root + "'");
+        }
+        Rules.userForPassword("discovery.etcd", etcd.username(), etcd.password());
+
+        Rules.addresses("discovery.zookeeper.address", zookeeper.address(), false);
+        Rules.positive("discovery.zookeeper.timeout", zookeeper.timeout());
+        Rules.positive("discovery.zookeeper.sessionTimeout", zookeeper.sessionTimeout());
+        if (zookeeper.schema().isBlank() || zookeeper.schema().contains("/")) {
+            throw ConfigException.at("discovery.zookeeper.schema", "must be a non-empty name without '/', got '" + zookeeper.schema() + "'");
+        }
+        Duration slowest = Duration.ZERO;
+        if (etcd.enabled()) {
+            slowest = etcd.timeout();
+        }
+        if (zookeeper.enabled() && zookeeper.timeout().compareTo(slowest) > 0) {
+            slowest = zookeeper.timeout();
+        }
+        Duration needed = slowest.plus("off".equals(probe.mode()) ? Duration.ZERO : probe.timeout());
+        if (enabled && timeout.compareTo(needed) <= 0) {
+            // registries are read in parallel, then addresses probed: a shorter check timeout would cut every cycle
+            throw ConfigException.at("discovery.timeout", "must be longer than the slowest enabled registry timeout plus probe.timeout ("
+                    + ConfigLoader.format(needed) + "), got " + ConfigLoader.format(timeout));
+        }
+        if (enabled && !etcd.enabled() && !zookeeper.enabled()) {
+            throw ConfigException.at("discovery", "enabled, but neither discovery.etcd.enabled nor discovery.zookeeper.enabled is true");
+        }
+    }
+}
