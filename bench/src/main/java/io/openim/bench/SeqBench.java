@@ -12,10 +12,10 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.openim.exporter.config.SeqConfig;
+import io.openim.exporter.stores.RedisSettings;
 import io.openim.exporter.seq.Allocator;
 import io.openim.exporter.seq.RedisSeqReader;
-import io.openim.exporter.source.RedisConnections;
+import io.openim.exporter.stores.RedisConnections;
 import io.openim.sandbox.InJvmMongo;
 import io.openim.sandbox.RedisServer;
 import io.openim.sandbox.SeqLoader;
@@ -77,7 +77,7 @@ public final class SeqBench {
             }
 
             // plain loop and exporter pass, each twice; the second run of each is reported (JIT warm)
-            RedisConnections conns = new RedisConnections(new SeqConfig.Redis(null, List.of(redis.address()), null,
+            RedisConnections conns = new RedisConnections(new RedisSettings(null, List.of(redis.address()), null,
                     RedisServer.READER_USER, RedisServer.READER_PASSWORD, null, 0, null, Duration.ofSeconds(10)));
             double[] plain = new double[2];
             double[] pass = new double[2];

@@ -4,7 +4,6 @@ import io.openim.exporter.config.CheckSettings;
 import io.openim.exporter.config.ExporterConfig;
 import io.openim.exporter.http.HttpEndpoints;
 import io.openim.exporter.metrics.ExporterCollector;
-import io.openim.exporter.metrics.ResultMapper;
 import io.openim.exporter.runtime.CheckModule;
 import io.openim.exporter.runtime.ResultStore;
 import io.openim.exporter.runtime.Scheduler;
@@ -13,8 +12,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 
 /** Composes the modules: each enabled check scheduled into one store, one collector over the store, HTTP. */
 public final class Exporter implements AutoCloseable {
@@ -25,9 +22,7 @@ public final class Exporter implements AutoCloseable {
     private final HttpEndpoints http;
 
     private Exporter(ExporterConfig config, boolean jvmMetrics) throws IOException {
-        Map<String, ResultMapper<?>> mappers = new HashMap<>();
-        Modules.ALL.forEach(m -> mappers.put(m.name(), m.metrics()));
-        registry.register(new ExporterCollector(store, Version.get(), mappers));
+        registry.register(new ExporterCollector(store, Version.get(), Modules.mappers()));
         if (jvmMetrics) {
             JvmMetrics.builder().register(registry);
         }

@@ -3,10 +3,13 @@ package io.openim.exporter;
 import io.openim.exporter.discovery.DiscoveryModule;
 import io.openim.exporter.kafka.KafkaModule;
 import io.openim.exporter.logs.LogsModule;
+import io.openim.exporter.metrics.ResultMapper;
 import io.openim.exporter.runtime.CheckModule;
 import io.openim.exporter.seq.SeqModule;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Every check the exporter has, in the guide's order; adding a check is one line here. */
 public final class Modules {
@@ -17,5 +20,12 @@ public final class Modules {
             new LogsModule());
 
     private Modules() {
+    }
+
+    /** Each module's metric mapper, by check name: what the collector dispatches on. */
+    public static Map<String, ResultMapper<?>> mappers() {
+        Map<String, ResultMapper<?>> out = new LinkedHashMap<>();
+        ALL.forEach(m -> out.put(m.name(), m.metrics()));
+        return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.openim.exporter;
 
+import io.openim.exporter.cli.Main;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;

@@ -1,5 +1,9 @@
 package io.openim.exporter;
 
+import io.openim.exporter.logs.LogsSettings;
+import io.openim.exporter.seq.SeqSettings;
+import io.openim.exporter.kafka.KafkaSettings;
+import io.openim.exporter.discovery.DiscoverySettings;
 import io.openim.exporter.config.ConfigLoader;
 import io.openim.exporter.config.ExporterConfig;
 import io.openim.sandbox.Demo;
@@ -34,13 +38,13 @@ class DemoTest {
 
             ExporterConfig cfg = new ConfigLoader(Map.of()).load(demo.configFile(), null);
             assertEquals(9400, cfg.server().port());
-            assertTrue(cfg.discovery().enabled() && cfg.discovery().etcd().enabled() && cfg.discovery().zookeeper().enabled());
-            assertTrue(cfg.kafka().enabled(), "kafka");
-            assertFalse(cfg.kafka().address().isEmpty());
-            assertNotNull(cfg.seq(), "seq");
-            assertTrue(cfg.seq().enabled(), "seq");
-            assertTrue(cfg.logs().enabled(), "logs");
-            assertEquals("beginning", cfg.logs().start());
+            assertTrue(cfg.section(DiscoverySettings.class).enabled() && cfg.section(DiscoverySettings.class).etcd().enabled() && cfg.section(DiscoverySettings.class).zookeeper().enabled());
+            assertTrue(cfg.section(KafkaSettings.class).enabled(), "kafka");
+            assertFalse(cfg.section(KafkaSettings.class).address().isEmpty());
+            assertNotNull(cfg.section(SeqSettings.class), "seq");
+            assertTrue(cfg.section(SeqSettings.class).enabled(), "seq");
+            assertTrue(cfg.section(LogsSettings.class).enabled(), "logs");
+            assertEquals("beginning", cfg.section(LogsSettings.class).start());
             assertTrue(Files.isRegularFile(demo.logFile()), demo.logFile().toString());
 
             try (Exporter e = TestExporter.start(demo.checksConfig())) {

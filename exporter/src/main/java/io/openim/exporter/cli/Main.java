@@ -36,7 +36,7 @@ public final class Main implements Callable<Integer> {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("openim-exporter: " + ex.getMessage() + " (see --help)");

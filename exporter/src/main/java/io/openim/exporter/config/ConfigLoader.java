@@ -131,12 +131,11 @@ public final class ConfigLoader {
         ObjectNode wrapped = JsonNodeFactory.instance.objectNode();
         wrapped.set(name, node);
         try {
-            Map<String, T> read = mapper.readerFor(mapper.getTypeFactory().constructMapType(Map.class, String.class, type))
-                    .readValue(wrapped);
+            Map<String, T> read = mapper.treeToValue(wrapped, mapper.getTypeFactory().constructMapType(Map.class, String.class, type));
             return read.get(name);
         } catch (JsonProcessingException e) {
             throw new ConfigException(describe(e));
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid configuration: " + e.getMessage());
         }
     }

@@ -135,11 +135,6 @@ final class SeqTracker {
         return all.size() > k ? List.copyOf(all.subList(0, k)) : all;
     }
 
-    long behindSince(String id) {
-        Entry e = entries.get(id);
-        return e == null ? 0 : e.behindSince;
-    }
-
     static Map<String, long[]> newGapMap() {
         return new HashMap<>();
     }

@@ -1,5 +1,6 @@
 package io.openim.exporter.config;
 
+import io.openim.exporter.discovery.DiscoverySettings;
 import io.openim.sandbox.Generation;
 import io.openim.sandbox.OpenImConfigDir;
 import org.junit.jupiter.api.Test;
@@ -25,15 +26,15 @@ class ConfigLoaderTest {
     void defaultsMatchOpenImDockerCompose() throws Exception {
         ExporterConfig c = loader.load(null, null);
         assertEquals(9400, c.server().port());
-        assertEquals(List.of("127.0.0.1:12379"), c.discovery().etcd().endpoints());
-        assertEquals("openim", c.discovery().etcd().rootDirectory());
-        assertTrue(c.discovery().etcd().enabled());
-        assertEquals(List.of("127.0.0.1:12181"), c.discovery().zookeeper().address());
-        assertEquals("openim", c.discovery().zookeeper().schema());
-        assertFalse(c.discovery().zookeeper().enabled(), "ZooKeeper left OpenIM in v3.8.2: off unless asked for");
-        assertEquals("auto", c.discovery().generation());
-        assertEquals(Duration.ofSeconds(15), c.discovery().interval());
-        assertEquals("grpc", c.discovery().probe().mode());
+        assertEquals(List.of("127.0.0.1:12379"), c.section(DiscoverySettings.class).etcd().endpoints());
+        assertEquals("openim", c.section(DiscoverySettings.class).etcd().rootDirectory());
+        assertTrue(c.section(DiscoverySettings.class).etcd().enabled());
+        assertEquals(List.of("127.0.0.1:12181"), c.section(DiscoverySettings.class).zookeeper().address());
+        assertEquals("openim", c.section(DiscoverySettings.class).zookeeper().schema());
+        assertFalse(c.section(DiscoverySettings.class).zookeeper().enabled(), "ZooKeeper left OpenIM in v3.8.2: off unless asked for");
+        assertEquals("auto", c.section(DiscoverySettings.class).generation());
+        assertEquals(Duration.ofSeconds(15), c.section(DiscoverySettings.class).interval());
+        assertEquals("grpc", c.section(DiscoverySettings.class).probe().mode());
     }
 
     @Test
@@ -57,13 +58,13 @@ class ConfigLoaderTest {
                 """.formatted(pwFile));
         ExporterConfig c = loader.load(file, null);
         assertEquals(9500, c.server().port());
-        assertEquals(Duration.ofSeconds(5), c.discovery().interval());
-        assertEquals(Duration.ofMillis(4500), c.discovery().timeout());
-        assertEquals(List.of("user", "msg"), c.discovery().services());
-        assertEquals(List.of("http://etcd-0:2379", "etcd-1:2379"), c.discovery().etcd().endpoints());
-        assertEquals("s3cret", c.discovery().etcd().password());
-        assertEquals("zk-pass", c.discovery().zookeeper().password());
-        assertEquals("openim", c.discovery().etcd().rootDirectory(), "unset fields keep their defaults");
+        assertEquals(Duration.ofSeconds(5), c.section(DiscoverySettings.class).interval());
+        assertEquals(Duration.ofMillis(4500), c.section(DiscoverySettings.class).timeout());
+        assertEquals(List.of("user", "msg"), c.section(DiscoverySettings.class).services());
+        assertEquals(List.of("http://etcd-0:2379", "etcd-1:2379"), c.section(DiscoverySettings.class).etcd().endpoints());
+        assertEquals("s3cret", c.section(DiscoverySettings.class).etcd().password());
+        assertEquals("zk-pass", c.section(DiscoverySettings.class).zookeeper().password());
+        assertEquals("openim", c.section(DiscoverySettings.class).etcd().rootDirectory(), "unset fields keep their defaults");
 
         String printed = ConfigPrinter.toYaml(c);
         assertFalse(printed.contains("s3cret") || printed.contains("zk-pass"), printed);
@@ -75,33 +76,33 @@ class ConfigLoaderTest {
     void readsV37ConfigDirectory() throws Exception {
         OpenImConfigDir.write(Generation.V3_7, dir, "10.0.0.9:12181");
         ExporterConfig c = loader.load(null, dir);
-        assertEquals("v3.7", c.discovery().generation());
-        assertTrue(c.discovery().zookeeper().enabled());
-        assertFalse(c.discovery().etcd().enabled());
-        assertEquals(List.of("10.0.0.9:12181"), c.discovery().zookeeper().address());
-        assertEquals("openim", c.discovery().zookeeper().schema());
-        assertEquals(Generation.V3_7.services(), c.discovery().services());
+        assertEquals("v3.7", c.section(DiscoverySettings.class).generation());
+        assertTrue(c.section(DiscoverySettings.class).zookeeper().enabled());
+        assertFalse(c.section(DiscoverySettings.class).etcd().enabled());
+        assertEquals(List.of("10.0.0.9:12181"), c.section(DiscoverySettings.class).zookeeper().address());
+        assertEquals("openim", c.section(DiscoverySettings.class).zookeeper().schema());
+        assertEquals(Generation.V3_7.services(), c.section(DiscoverySettings.class).services());
     }
 
     @Test
     void readsV38ConfigDirectory() throws Exception {
         OpenImConfigDir.write(Generation.V3_8, dir, "10.0.0.9:12379");
         ExporterConfig c = loader.load(null, dir);
-        assertEquals("v3.8", c.discovery().generation());
-        assertTrue(c.discovery().etcd().enabled());
-        assertFalse(c.discovery().zookeeper().enabled());
-        assertEquals(List.of("10.0.0.9:12379"), c.discovery().etcd().endpoints());
-        assertEquals(Generation.V3_8.services(), c.discovery().services());
+        assertEquals("v3.8", c.section(DiscoverySettings.class).generation());
+        assertTrue(c.section(DiscoverySettings.class).etcd().enabled());
+        assertFalse(c.section(DiscoverySettings.class).zookeeper().enabled());
+        assertEquals(List.of("10.0.0.9:12379"), c.section(DiscoverySettings.class).etcd().endpoints());
+        assertEquals(Generation.V3_8.services(), c.section(DiscoverySettings.class).services());
     }
 
     @Test
     void readsMainConfigDirectory() throws Exception {
         OpenImConfigDir.write(Generation.MAIN, dir, "10.0.0.9:12379");
         ExporterConfig c = loader.load(null, dir);
-        assertEquals("main", c.discovery().generation());
-        assertTrue(c.discovery().etcd().enabled());
-        assertEquals("", c.discovery().etcd().username(), "OpenIM's empty 'username:' reads as no user");
-        assertEquals(Generation.MAIN.services(), c.discovery().services());
+        assertEquals("main", c.section(DiscoverySettings.class).generation());
+        assertTrue(c.section(DiscoverySettings.class).etcd().enabled());
+        assertEquals("", c.section(DiscoverySettings.class).etcd().username(), "OpenIM's empty 'username:' reads as no user");
+        assertEquals(Generation.MAIN.services(), c.section(DiscoverySettings.class).services());
     }
 
     @Test
@@ -115,8 +116,8 @@ class ConfigLoaderTest {
                     enabled: true
                 """);
         ExporterConfig c = loader.load(file, dir.resolve("openim"));
-        assertEquals(List.of("127.0.0.1:2379"), c.discovery().etcd().endpoints());
-        assertTrue(c.discovery().zookeeper().enabled(), "both registries, as during the incident's migration");
-        assertEquals("v3.8", c.discovery().generation());
+        assertEquals(List.of("127.0.0.1:2379"), c.section(DiscoverySettings.class).etcd().endpoints());
+        assertTrue(c.section(DiscoverySettings.class).zookeeper().enabled(), "both registries, as during the incident's migration");
+        assertEquals("v3.8", c.section(DiscoverySettings.class).generation());
     }
 }

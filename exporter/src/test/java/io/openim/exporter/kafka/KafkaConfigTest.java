@@ -6,7 +6,6 @@ import io.openim.exporter.Exporter;
 import io.openim.exporter.TestKafka;
 import io.openim.exporter.config.ConfigLoader;
 import io.openim.exporter.config.ExporterConfig;
-import io.openim.exporter.source.KafkaAdmins;
 import io.openim.sandbox.KafkaBroker;
 import io.openim.sandbox.OpenImKafkaYml;
 import org.junit.jupiter.api.AfterEach;
@@ -37,9 +36,9 @@ class KafkaConfigTest {
 
     @Test
     void noSectionMeansOffAndAnEmptySectionMeansOpenImDefaults() throws Exception {
-        assertFalse(ExporterConfig.defaults().kafka().enabled());
+        assertFalse(new ConfigLoader(Map.of()).load(null, null).section(KafkaSettings.class).enabled());
         Path f = Files.writeString(dir.resolve("e.yml"), "kafka: {}\n");
-        ExporterConfig.Kafka k = new ConfigLoader(Map.of()).load(f, null).kafka();
+        KafkaSettings k = new ConfigLoader(Map.of()).load(f, null).section(KafkaSettings.class);
         assertTrue(k.enabled());
         assertEquals(List.of("127.0.0.1:19094"), k.address());
         assertEquals(List.of("redis", "mongo", "push", "offlinePush"), k.groups());
@@ -57,9 +56,9 @@ class KafkaConfigTest {
                 kafka: {interval: 500ms, timeout: 500ms}
                 """);
         ExporterConfig cfg = new ConfigLoader(Map.of()).load(overrides, openim);
-        assertEquals(List.of(broker.saslBootstrap()), cfg.kafka().address());
-        assertEquals(KafkaBroker.PLAIN_USER, cfg.kafka().username());
-        assertEquals(List.of("redis", "mongo", "push", "offlinePush"), cfg.kafka().groups());
+        assertEquals(List.of(broker.saslBootstrap()), cfg.section(KafkaSettings.class).address());
+        assertEquals(KafkaBroker.PLAIN_USER, cfg.section(KafkaSettings.class).username());
+        assertEquals(List.of("redis", "mongo", "push", "offlinePush"), cfg.section(KafkaSettings.class).groups());
         Exporter e = closer.keep(Exporter.start(cfg, false));
         await(e, "openim_exporter_source_up", 1, "source", "kafka");
         await(e, "openim_kafka_consumergroup_members", 0, "group", "offlinePush");
@@ -78,7 +77,7 @@ class KafkaConfigTest {
         Path f = Files.writeString(dir.resolve("e.yml"), "kafka:\n  username: im\n  password: 'p\"w'\n  saslMechanism: SCRAM-SHA-512\n"
                 + "  tls: {enableTLS: true, caCrt: " + ca + ", clientCrt: " + crt + ", clientKey: " + key
                 + ", clientKeyPwd: kp, insecureSkipVerify: true}\n");
-        Map<String, Object> p = KafkaAdmins.properties(new ConfigLoader(Map.of()).load(f, null).kafka());
+        Map<String, Object> p = KafkaAdmins.properties(new ConfigLoader(Map.of()).load(f, null).section(KafkaSettings.class));
         assertEquals("SASL_SSL", p.get("security.protocol"));
         assertEquals("SCRAM-SHA-512", p.get("sasl.mechanism"));
         assertEquals("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"im\" password=\"p\\\"w\";",
@@ -91,7 +90,7 @@ class KafkaConfigTest {
         assertEquals("", p.get("ssl.endpoint.identification.algorithm"));
 
         Path plain = Files.writeString(dir.resolve("p.yml"), "kafka:\n  address: ['k:9092']\n");
-        Map<String, Object> none = KafkaAdmins.properties(new ConfigLoader(Map.of()).load(plain, null).kafka());
+        Map<String, Object> none = KafkaAdmins.properties(new ConfigLoader(Map.of()).load(plain, null).section(KafkaSettings.class));
         assertEquals("PLAINTEXT", none.get("security.protocol"));
         assertFalse(none.containsKey("sasl.jaas.config"));
     }

@@ -23,7 +23,7 @@ class KafkaJudgeTest {
     private static final TopicPartition P2 = new TopicPartition("toRedis", 2);
 
     private static KafkaCheck check(String extra) {
-        ExporterConfig.Kafka k = new ExporterConfig.Kafka(null, null, null, null, null, null, null, List.of("redis"), null, null,
+        KafkaSettings k = new KafkaSettings(null, null, null, null, null, null, null, List.of("redis"), null, null,
                 null, null, null, extra.equals("topic") ? "topic" : null, extra.equals("cap") ? 1 : null, 4, null);
         // judge() is pure: no Admin request is made in these tests
         return new KafkaCheck(null, k, Clock.fixed(T0, java.time.ZoneOffset.UTC));

@@ -1,5 +1,6 @@
 package io.openim.exporter.logs;
 
+import io.openim.exporter.Cycle;
 import io.openim.exporter.config.ExporterConfig;
 import io.openim.sandbox.OpenImLogWriter;
 import org.junit.jupiter.api.Test;
@@ -40,9 +41,9 @@ class GigabyteExactnessTest {
         try {
             long written = OpenImLogWriter.generate(file, TARGET);
             long size = Files.size(file);
-            LogsCheck check = new LogsCheck(new ExporterConfig.Logs(true, List.of(dir + "/openim-service-log.*"), List.of(),
+            LogsCheck check = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(),
                     "beginning", "", Duration.ofMinutes(20), Duration.ofMinutes(10), 50, List.of()));
-            LogsResult r = (LogsResult) check.collect();
+            LogsResult r = (LogsResult) Cycle.run(check);
             check.close();
             assertEquals(size, r.report(dir + "/openim-service-log.*").bytesRead(), "read to the end in one cycle");
 

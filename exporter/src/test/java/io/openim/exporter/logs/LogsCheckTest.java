@@ -1,5 +1,6 @@
 package io.openim.exporter.logs;
 
+import io.openim.exporter.Cycle;
 import io.openim.exporter.config.ExporterConfig;
 import io.openim.sandbox.OpenImLogWriter;
 import io.openim.sandbox.OpenImLogWriter.Format;
@@ -45,8 +46,8 @@ class LogsCheckTest {
         }
     }
 
-    private LogsCheck check(String start, String stateFile, List<ExporterConfig.Signature> extra) {
-        LogsCheck c = new LogsCheck(new ExporterConfig.Logs(true, List.of(dir + "/openim-service-log.*"), List.of(), start,
+    private LogsCheck check(String start, String stateFile, List<LogsSettings.Signature> extra) {
+        LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(), start,
                 stateFile, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, extra));
         open.add(c);
         return c;
@@ -72,7 +73,7 @@ class LogsCheckTest {
     }
 
     private static LogsResult run(LogsCheck c) {
-        return (LogsResult) c.collect();
+        return (LogsResult) Cycle.run(c);
     }
 
     @Test
@@ -204,7 +205,7 @@ class LogsCheckTest {
         Path f = logs.resolve("openim-service-log.2026-05-16");
         append(f, lines(Format.CONSOLE, PIPE, 3));
         String glob = logs + "/openim-service-log.*";
-        LogsCheck c = new LogsCheck(new ExporterConfig.Logs(true, List.of(glob), List.of(), "beginning", "",
+        LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(glob), List.of(), "beginning", "",
                 Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()));
         open.add(c);
         assertEquals(3, run(c).signature("broken_pipe"));
@@ -257,7 +258,7 @@ class LogsCheckTest {
         int b = a + 5;
         append(podLog, OpenImLogWriter.cri(line.substring(0, a), true) + "\n"
                 + OpenImLogWriter.cri(line.substring(a, b), true) + "\n");
-        LogsCheck c = new LogsCheck(new ExporterConfig.Logs(true, List.of(), List.of(dir + "/pods/*/*/*.log"), "beginning",
+        LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(), List.of(dir + "/pods/*/*/*.log"), "beginning",
                 "", Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()));
         open.add(c);
         LogsResult r = run(c);
@@ -279,9 +280,9 @@ class LogsCheckTest {
         Path f = dir.resolve("openim-service-log.2026-05-16");
         append(f, lines(Format.CONSOLE, PIPE, 2) + lines(Format.CONSOLE, MONGO, 3) + lines(Format.JSON, NOISE, 1));
         LogsResult r = run(check("beginning", "", List.of(
-                new ExporterConfig.Signature("tcp_write", "write tcp ", null),
-                new ExporterConfig.Signature("port_37017", null, "127\\.0\\.0\\.1:370\\d\\d"),
-                new ExporterConfig.Signature("broken_pipe", "rpc server resp", null))));
+                new LogsSettings.Signature("tcp_write", "write tcp ", null),
+                new LogsSettings.Signature("port_37017", null, "127\\.0\\.0\\.1:370\\d\\d"),
+                new LogsSettings.Signature("broken_pipe", "rpc server resp", null))));
         assertEquals(2, r.signature("tcp_write"));
         assertEquals(3, r.signature("port_37017"));
         assertEquals(3, r.signature("broken_pipe"), "a config literal under a built-in name adds to it");
@@ -294,7 +295,7 @@ class LogsCheckTest {
             sb.append(OpenImLogWriter.console(T, new Kind("openim-svc" + i, "WARN", "m", "write: broken pipe"), 1, "o")).append('\n');
         }
         append(dir.resolve("openim-service-log.2026-05-16"), sb.toString());
-        LogsCheck c = new LogsCheck(new ExporterConfig.Logs(true, List.of(dir + "/openim-service-log.*"), List.of(), "beginning",
+        LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(), "beginning",
                 "", Duration.ofSeconds(15), Duration.ofSeconds(10), 3, List.of()));
         open.add(c);
         LogsResult r = run(c);

@@ -82,11 +82,11 @@ class LogsExporterTest {
                 isJson: false
                 """);
         ExporterConfig c = new ConfigLoader(Map.of()).load(null, config);
-        assertTrue(c.logs().enabled());
-        assertEquals(List.of(dir.resolve("open-im-server/logs/openim-service-log.*").toString()), c.logs().paths());
+        assertTrue(c.section(LogsSettings.class).enabled());
+        assertEquals(List.of(dir.resolve("open-im-server/logs/openim-service-log.*").toString()), c.section(LogsSettings.class).paths());
         Files.writeString(config.resolve("log.yml"), "storageLocation: /data/openim/logs/\n");
-        assertEquals(List.of("/data/openim/logs/openim-service-log.*"), new ConfigLoader(Map.of()).load(null, config).logs().paths());
-        assertTrue(!new ConfigLoader(Map.of()).load(null, null).logs().enabled(), "no section, no log.yml: off");
+        assertEquals(List.of("/data/openim/logs/openim-service-log.*"), new ConfigLoader(Map.of()).load(null, config).section(LogsSettings.class).paths());
+        assertTrue(!new ConfigLoader(Map.of()).load(null, null).section(LogsSettings.class).enabled(), "no section, no log.yml: off");
     }
 
     /**

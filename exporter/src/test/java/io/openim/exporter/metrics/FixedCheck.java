@@ -1,6 +1,8 @@
 package io.openim.exporter.metrics;
 
+import io.openim.exporter.Modules;
 import io.openim.exporter.runtime.Check;
+import io.openim.exporter.runtime.Deadline;
 import io.openim.exporter.runtime.CheckResult;
 import io.openim.exporter.runtime.ResultStore;
 import io.openim.exporter.runtime.Scheduler;
@@ -24,7 +26,7 @@ record FixedCheck(String name, List<String> sources, CheckResult result) impleme
     }
 
     @Override
-    public CheckResult collect() {
+    public CheckResult collect(Deadline deadline) {
         return result;
     }
 
@@ -40,7 +42,7 @@ record FixedCheck(String name, List<String> sources, CheckResult result) impleme
             if (!store.ready()) {
                 throw new AssertionError("check " + name + " did not complete a cycle in 5 s");
             }
-            return new ExporterCollector(store, version).collect();
+            return new ExporterCollector(store, version, Modules.mappers()).collect();
         }
     }
 }

@@ -21,7 +21,7 @@ class SeqMetricsTest {
     private static SeqResult sample(boolean fresh) {
         Map<SeqState, Long> counts = Map.of(SeqState.OK, 999_990L, SeqState.MONGO_BEHIND, 3L, SeqState.ALLOCATOR_AHEAD, 1L,
                 SeqState.REDIS_MISSING, 6L, SeqState.STALLED, 0L);
-        return new SeqResult(fresh, "v3.8 MALLOC_SEQ", counts, Map.of("mongo_behind", 40L, "allocator_ahead", 447L),
+        return new SeqResult("v3.8 MALLOC_SEQ", counts, Map.of("mongo_behind", 40L, "allocator_ahead", 447L),
                 Map.of("mongo_behind", 52L, "allocator_ahead", 447L), 2_000_000, 81.5, 0.25, 1.7e9, 2, 120,
                 List.of(new SeqResult.Gap("si_a_b", "allocator_ahead", 447), new SeqResult.Gap("sg_g1", "mongo_behind", 40)),
                 fresh ? List.of(SourceStatus.up("redis"), SourceStatus.up("mongo"))

@@ -1,5 +1,8 @@
 package io.openim.exporter.seq;
 
+import java.time.Clock;
+import io.openim.exporter.Cycle;
+import io.openim.exporter.TestClock;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -38,9 +41,10 @@ class SeqCheckTest {
             w.send("sg_behind", 7);
             w.startMongoWriter();
 
+            TestClock clock = new TestClock();
             AtomicReference<OptionalLong> lag = new AtomicReference<>(OptionalLong.empty());
-            try (SeqCheck check = new SeqCheck(SeqTestConfig.load(db, "  grace: 1s\n"), lag::get)) {
-                SeqResult first = (SeqResult) check.collect();
+            try (SeqCheck check = new SeqCheck(SeqTestConfig.load(db, "  grace: 1s\n"), lag::get, clock)) {
+                SeqResult first = (SeqResult) Cycle.run(check);
                 assertTrue(first.allSourcesUp(), first.sources().toString());
                 // the behind one is within its grace period and nothing is stalled without lag
                 assertEquals(Map.of(SeqState.OK, 3L, SeqState.MONGO_BEHIND, 0L, SeqState.ALLOCATOR_AHEAD, 1L,
@@ -48,9 +52,9 @@ class SeqCheckTest {
                 assertEquals(447L, first.gapMax().get("allocator_ahead"));  // 500 against max_seq 53
 
                 lag.set(OptionalLong.of(42));
-                check.collect();  // lag starts now
-                Thread.sleep(1100);
-                SeqResult later = (SeqResult) check.collect();
+                Cycle.run(check);  // lag starts now
+                clock.advance(Duration.ofMillis(1100));
+                SeqResult later = (SeqResult) Cycle.run(check);
                 assertEquals(Map.of(SeqState.OK, 1L, SeqState.MONGO_BEHIND, 1L, SeqState.ALLOCATOR_AHEAD, 1L,
                         SeqState.REDIS_MISSING, 1L, SeqState.STALLED, 1L), later.conversations(), later.summary());
                 assertEquals(7L, later.gapMax().get("mongo_behind"));
@@ -62,11 +66,11 @@ class SeqCheckTest {
 
                 // one cycle without an answer from the Kafka check: unknown, the stall stays
                 lag.set(OptionalLong.empty());
-                assertEquals(1L, ((SeqResult) check.collect()).count(SeqState.STALLED));
+                assertEquals(1L, ((SeqResult) Cycle.run(check)).count(SeqState.STALLED));
 
                 // lag gone: nothing is stalled
                 lag.set(OptionalLong.of(0));
-                SeqResult calm = (SeqResult) check.collect();
+                SeqResult calm = (SeqResult) Cycle.run(check);
                 assertEquals(0L, calm.count(SeqState.STALLED));
                 assertEquals(2L, calm.count(SeqState.OK));
             }
@@ -82,13 +86,13 @@ class SeqCheckTest {
             w.send("si_x_y", 4);
             // allocated two minutes ago and still not in Mongo: behind at once, no need to wait out the grace
             admin.sync().hset("MALLOC_SEQ:si_x_y", "TIME", String.valueOf(System.currentTimeMillis() - 120_000));
-            try (SeqCheck check = new SeqCheck(SeqTestConfig.load(db, "  grace: 1m\n"), OptionalLong::empty)) {
-                SeqResult r = (SeqResult) check.collect();
+            try (SeqCheck check = new SeqCheck(SeqTestConfig.load(db, "  grace: 1m\n"), OptionalLong::empty, Clock.systemUTC())) {
+                SeqResult r = (SeqResult) Cycle.run(check);
                 assertEquals(1L, r.count(SeqState.MONGO_BEHIND), r.summary());
                 assertEquals(4L, r.gapMax().get("mongo_behind"));
                 w.startMongoWriter();
                 w.send("si_x_y", 1);  // seq 5 persisted: the document holding CURR has a message again
-                r = (SeqResult) check.collect();
+                r = (SeqResult) Cycle.run(check);
                 assertEquals(0L, r.count(SeqState.MONGO_BEHIND), r.summary());
                 assertEquals(1L, r.count(SeqState.OK));
                 assertEquals(0L, r.gapMax().get("mongo_behind"));
@@ -104,11 +108,12 @@ class SeqCheckTest {
             w.send("si_a_b", 150);  // spans two msg documents
             w.stopMongoWriter();
             w.send("sg_g", 4);
-            try (SeqCheck check = new SeqCheck(SeqTestConfig.load(db, "  generation: v3.7\n  grace: 1s\n"), OptionalLong::empty)) {
-                SeqResult first = (SeqResult) check.collect();
+            TestClock clock = new TestClock();
+            try (SeqCheck check = new SeqCheck(SeqTestConfig.load(db, "  generation: v3.7\n  grace: 1s\n"), OptionalLong::empty, clock)) {
+                SeqResult first = (SeqResult) Cycle.run(check);
                 assertEquals(2L, first.count(SeqState.OK), first.summary());  // v3.7 has no TIME: the grace starts now
-                Thread.sleep(1100);
-                SeqResult later = (SeqResult) check.collect();
+                clock.advance(Duration.ofMillis(1100));
+                SeqResult later = (SeqResult) Cycle.run(check);
                 assertEquals(1L, later.count(SeqState.OK), later.summary());
                 assertEquals(1L, later.count(SeqState.MONGO_BEHIND));
                 assertEquals(4L, later.gapMax().get("mongo_behind"));
@@ -125,17 +130,17 @@ class SeqCheckTest {
             io.openim.sandbox.SeqLoader.load(admin, mongo, "hot", 0, 3000, System.currentTimeMillis() - HOUR, true);
             SeqWriter w = SeqWriter.v38(admin.sync(), mongo);
             w.send("sg_active", 3);  // TIME now: hot
-            try (SeqCheck check = new SeqCheck(SeqTestConfig.load(db, "  sweepPerCycle: 1000\n  hotWindow: 10m\n"), OptionalLong::empty)) {
-                SeqResult r = (SeqResult) check.collect();
+            try (SeqCheck check = new SeqCheck(SeqTestConfig.load(db, "  sweepPerCycle: 1000\n  hotWindow: 10m\n"), OptionalLong::empty, Clock.systemUTC())) {
+                SeqResult r = (SeqResult) Cycle.run(check);
                 for (int i = 0; i < 10 && r.sweepsCompleted() == 0; i++) {
-                    r = (SeqResult) check.collect();
+                    r = (SeqResult) Cycle.run(check);
                 }
                 assertTrue(r.sweepsCompleted() >= 1, r.summary());
                 assertEquals(1, r.tracked(), "only the active conversation is kept between cycles: " + r.summary());
                 assertEquals(3001L, r.count(SeqState.OK));
                 // quiet for an hour now: the next re-check drops it
                 admin.sync().hset("MALLOC_SEQ:sg_active", "TIME", String.valueOf(System.currentTimeMillis() - HOUR));
-                r = (SeqResult) check.collect();
+                r = (SeqResult) Cycle.run(check);
                 assertEquals(0, r.tracked(), r.summary());
             }
         }
@@ -160,13 +165,13 @@ class SeqCheckTest {
 
     private static SeqResult sweep(int db, String shard) throws Exception {
         var cfg = SeqTestConfig.load(db, "  shard: \"" + shard + "\"\n  opsPerSecond: 1000000\n");
-        var c = new io.openim.exporter.config.SeqConfig(cfg.enabled(), cfg.generation(), Duration.ofSeconds(60), Duration.ofSeconds(50),
+        var c = new SeqSettings(cfg.enabled(), cfg.generation(), Duration.ofSeconds(60), Duration.ofSeconds(50),
                 cfg.grace(), cfg.hotWindow(), cfg.sweepPerCycle(), cfg.scanCount(), cfg.opsPerSecond(), cfg.topK(), cfg.shard(),
                 cfg.maxTracked(), cfg.redis(), cfg.mongo());
-        try (SeqCheck check = new SeqCheck(c, OptionalLong::empty)) {
-            SeqResult r = (SeqResult) check.collect();
+        try (SeqCheck check = new SeqCheck(c, OptionalLong::empty, Clock.systemUTC())) {
+            SeqResult r = (SeqResult) Cycle.run(check);
             for (int i = 0; i < 20 && r.sweepsCompleted() == 0; i++) {
-                r = (SeqResult) check.collect();
+                r = (SeqResult) Cycle.run(check);
             }
             assertEquals(1, r.sweepsCompleted(), r.summary());
             return r;

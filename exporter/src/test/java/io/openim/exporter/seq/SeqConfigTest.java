@@ -1,8 +1,9 @@
 package io.openim.exporter.seq;
 
+import io.openim.exporter.logs.LogsSettings;
+import io.openim.exporter.kafka.KafkaSettings;
 import io.openim.exporter.config.ConfigLoader;
 import io.openim.exporter.config.ExporterConfig;
-import io.openim.exporter.config.SeqConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,9 +25,9 @@ class SeqConfigTest {
     void offWithoutASectionOnWithAnEmptyOne() throws Exception {
         Path f = dir.resolve("a.yml");
         Files.writeString(f, "server:\n  port: 0\n");
-        assertFalse(new ConfigLoader(Map.of()).load(f, null).seq().enabled());
+        assertFalse(new ConfigLoader(Map.of()).load(f, null).section(SeqSettings.class).enabled());
         Files.writeString(f, "seq: {}\n");
-        SeqConfig s = new ConfigLoader(Map.of()).load(f, null).seq();
+        SeqSettings s = new ConfigLoader(Map.of()).load(f, null).section(SeqSettings.class);
         assertTrue(s.enabled());
         assertEquals(List.of("127.0.0.1:16379"), s.redis().address());
         assertEquals("openim_v3", s.mongo().database());
@@ -41,7 +42,7 @@ class SeqConfigTest {
         Files.writeString(dir.resolve("mongodb.yml"), "uri: ''\naddress: [ mongo:37017 ]\ndatabase: openim_v3\nusername: openIM\n"
                 + "password: openIM123\nauthSource: openim_v3\nmaxPoolSize: 100\nmaxRetry: 10\n");
         ExporterConfig c = new ConfigLoader(Map.of()).load(null, dir);
-        SeqConfig s = c.seq();
+        SeqSettings s = c.section(SeqSettings.class);
         assertTrue(s.enabled());
         assertEquals("v3.8", s.generation());
         assertEquals("cluster", s.redis().mode());
@@ -55,7 +56,7 @@ class SeqConfigTest {
         // the exporter's own file still wins
         Path f = dir.resolve("exporter.yml");
         Files.writeString(f, "seq:\n  shard: 1/3\n  redis:\n    mode: standalone\n    address: ['r:1']\n");
-        SeqConfig over = new ConfigLoader(Map.of()).load(f, dir).seq();
+        SeqSettings over = new ConfigLoader(Map.of()).load(f, dir).section(SeqSettings.class);
         assertEquals("standalone", over.redis().mode());
         assertEquals(1, over.shardIndex());
         assertEquals(3, over.shardCount());
@@ -67,18 +68,18 @@ class SeqConfigTest {
         Files.writeString(dir.resolve("share.yml"), "env: zookeeper\n");
         Files.writeString(dir.resolve("zookeeper.yml"), "schema: openim\naddress: [localhost:12181]\n");
         Files.writeString(dir.resolve("redis.yml"), "address: [localhost:16379]\npassword: openIM123\n");
-        assertEquals("v3.7", new ConfigLoader(Map.of()).load(null, dir).seq().generation());
+        assertEquals("v3.7", new ConfigLoader(Map.of()).load(null, dir).section(SeqSettings.class).generation());
     }
 
     @Test
     void directoryWithOnlyTheStoreFilesTurnsOnlySeqOn() throws Exception {
         Files.writeString(dir.resolve("redis.yml"), "address: [localhost:16379]\npassword: openIM123\n");
         ExporterConfig c = new ConfigLoader(Map.of()).load(null, dir);
-        assertTrue(c.seq().enabled());
-        assertEquals("auto", c.seq().generation());
-        assertEquals("openIM123", c.seq().redis().password());
-        assertFalse(c.kafka().enabled());
-        assertFalse(c.logs().enabled());
+        assertTrue(c.section(SeqSettings.class).enabled());
+        assertEquals("auto", c.section(SeqSettings.class).generation());
+        assertEquals("openIM123", c.section(SeqSettings.class).redis().password());
+        assertFalse(c.section(KafkaSettings.class).enabled());
+        assertFalse(c.section(LogsSettings.class).enabled());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.openim.exporter.seq;
 
+import io.openim.exporter.config.ConfigLoader;
+import java.time.Clock;
+import io.openim.exporter.Cycle;
 import io.openim.exporter.Cli;
 import io.openim.sandbox.SeqDemo;
 import org.junit.jupiter.api.Test;
@@ -24,11 +27,11 @@ class SeqDemoTest {
             Cli r = Cli.run("diagnose", "seq", "--config", config.toString(), "sg_stuck", "3");
             assertEquals(3, r.code(), r.out() + r.err());
             assertTrue(r.out().contains("the toMongo stage"), r.out());
-            var cfg = new io.openim.exporter.config.ConfigLoader(Map.of()).load(config, null).seq();
-            try (SeqCheck check = new SeqCheck(cfg, OptionalLong::empty)) {
-                SeqResult res = (SeqResult) check.collect();
+            var cfg = new io.openim.exporter.config.ConfigLoader(Map.of()).load(config, null).section(SeqSettings.class);
+            try (SeqCheck check = new SeqCheck(cfg, OptionalLong::empty, Clock.systemUTC())) {
+                SeqResult res = (SeqResult) Cycle.run(check);
                 for (int i = 0; i < 5 && res.sweepsCompleted() == 0; i++) {
-                    res = (SeqResult) check.collect();
+                    res = (SeqResult) Cycle.run(check);
                 }
                 assertEquals(SeqDemo.FAULTS_EACH, res.count(SeqState.ALLOCATOR_AHEAD), res.summary());
                 assertEquals(SeqDemo.FAULTS_EACH, res.count(SeqState.REDIS_MISSING), res.summary());

@@ -2,7 +2,6 @@ package io.openim.exporter.seq;
 
 import io.openim.exporter.TestStores;
 import io.openim.exporter.config.ConfigLoader;
-import io.openim.exporter.config.SeqConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +12,11 @@ final class SeqTestConfig {
     private SeqTestConfig() {
     }
 
-    static SeqConfig load(int db, String extra) throws Exception {
+    static SeqSettings load(int db, String extra) throws Exception {
         Path file = Files.createTempFile("seq", ".yml");
         Files.writeString(file, TestStores.seqYaml(db, extra));
         try {
-            return new ConfigLoader(Map.of()).load(file, null).seq();
+            return new ConfigLoader(Map.of()).load(file, null).section(SeqSettings.class);
         } finally {
             Files.delete(file);
         }

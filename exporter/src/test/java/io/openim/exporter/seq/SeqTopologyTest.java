@@ -1,5 +1,9 @@
 package io.openim.exporter.seq;
 
+import java.time.Clock;
+import io.openim.exporter.Cycle;
+import io.openim.exporter.stores.MongoSettings;
+import io.openim.exporter.stores.RedisSettings;
 import com.mongodb.client.MongoDatabase;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -10,7 +14,6 @@ import io.lettuce.core.masterreplica.MasterReplica;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.openim.exporter.TestStores;
-import io.openim.exporter.config.SeqConfig;
 import io.openim.sandbox.RedisServer;
 import io.openim.sandbox.RedisTopology;
 import io.openim.sandbox.SeqWriter;
@@ -67,16 +70,16 @@ class SeqTopologyTest {
             try (var c = client.connect(admin)) {
                 MongoDatabase mongo = TestStores.mongoDb("tls" + System.nanoTime());
                 write(c.sync(), mongo);
-                SeqConfig trusted = config("standalone", List.of(tls.address()), mongo, new SeqConfig.Tls(true, tls.caFile().toString(), false));
+                SeqSettings trusted = config("standalone", List.of(tls.address()), mongo, new RedisSettings.Tls(true, tls.caFile().toString(), false));
                 assertCounts(trusted);
                 // verification is on: without the private CA the server is not trusted, and only redis is down
-                try (SeqCheck check = new SeqCheck(config("standalone", List.of(tls.address()), mongo, new SeqConfig.Tls(true, null, false)),
-                        OptionalLong::empty)) {
-                    SeqResult r = (SeqResult) check.collect();
+                try (SeqCheck check = new SeqCheck(config("standalone", List.of(tls.address()), mongo, new RedisSettings.Tls(true, null, false)),
+                        OptionalLong::empty, Clock.systemUTC())) {
+                    SeqResult r = (SeqResult) Cycle.run(check);
                     assertEquals(List.of(false, true), r.sources().stream().map(io.openim.exporter.runtime.SourceStatus::up).toList(),
                             r.sources().toString());
                 }
-                assertCounts(config("standalone", List.of(tls.address()), mongo, new SeqConfig.Tls(true, null, true)));
+                assertCounts(config("standalone", List.of(tls.address()), mongo, new RedisSettings.Tls(true, null, true)));
             } finally {
                 client.shutdown();
             }
@@ -100,22 +103,22 @@ class SeqTopologyTest {
         mongo.getCollection("msg").insertMany(msgs);
     }
 
-    private static SeqConfig config(String mode, List<String> address, MongoDatabase mongo) {
+    private static SeqSettings config(String mode, List<String> address, MongoDatabase mongo) {
         return config(mode, address, mongo, null);
     }
 
-    private static SeqConfig config(String mode, List<String> address, MongoDatabase mongo, SeqConfig.Tls tls) {
-        return new SeqConfig(true, "v3.8", Duration.ofSeconds(30), Duration.ofSeconds(20), null, null, null, null, null, null, null, null,
-                new SeqConfig.Redis(mode, address, "mymaster", RedisServer.READER_USER, RedisServer.READER_PASSWORD, null, 0, tls,
+    private static SeqSettings config(String mode, List<String> address, MongoDatabase mongo, RedisSettings.Tls tls) {
+        return new SeqSettings(true, "v3.8", Duration.ofSeconds(30), Duration.ofSeconds(20), null, null, null, null, null, null, null, null,
+                new RedisSettings(mode, address, "mymaster", RedisServer.READER_USER, RedisServer.READER_PASSWORD, null, 0, tls,
                         Duration.ofSeconds(3)),
-                new SeqConfig.Mongo(TestStores.mongo().uri(), null, mongo.getName(), null, null, null, null, Duration.ofSeconds(3)));
+                new MongoSettings(TestStores.mongo().uri(), null, mongo.getName(), null, null, null, null, Duration.ofSeconds(3)));
     }
 
-    private static void assertCounts(SeqConfig config) throws Exception {
-        try (SeqCheck check = new SeqCheck(config, OptionalLong::empty)) {
-            SeqResult r = (SeqResult) check.collect();
+    private static void assertCounts(SeqSettings config) throws Exception {
+        try (SeqCheck check = new SeqCheck(config, OptionalLong::empty, Clock.systemUTC())) {
+            SeqResult r = (SeqResult) Cycle.run(check);
             for (int i = 0; i < 5 && r.sweepsCompleted() == 0; i++) {
-                r = (SeqResult) check.collect();
+                r = (SeqResult) Cycle.run(check);
             }
             assertEquals(1, r.sweepsCompleted(), r.summary() + " " + r.sources());
             assertEquals(N - 1, r.count(SeqState.OK), r.summary());

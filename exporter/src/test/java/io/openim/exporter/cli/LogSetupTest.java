@@ -1,4 +1,4 @@
-package io.openim.exporter.logging;
+package io.openim.exporter.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
