@@ -13,6 +13,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
+import io.openim.exporter.runtime.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,8 +195,7 @@ public final class EtcdRegistry implements Registry {
                 };
             }
         }
-        Throwable t = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
+        return Errors.typed(Errors.unwrap(e));
     }
 
     private static String detail(io.grpc.StatusRuntimeException s) {

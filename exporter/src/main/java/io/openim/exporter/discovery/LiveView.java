@@ -82,8 +82,4 @@ final class LiveView {
     synchronized Map<String, Long> changes() {
         return Map.copyOf(changes);
     }
-
-    synchronized boolean loaded() {
-        return loaded;
-    }
 }

@@ -7,6 +7,7 @@ import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.state.ConnectionState;
+import io.openim.exporter.runtime.Errors;
 import org.apache.zookeeper.KeeperException;
 
 import java.nio.charset.StandardCharsets;
@@ -130,7 +131,7 @@ public final class ZooKeeperRegistry implements Registry {
 
     private static String describe(Throwable t) {
         return t instanceof KeeperException ke ? "ZooKeeper: " + ke.code().name().toLowerCase()
-                : t.getClass().getSimpleName() + ": " + t.getMessage();
+                : Errors.typed(t);
     }
 
     private Map<String, Map<String, String>> readAll() throws Exception {

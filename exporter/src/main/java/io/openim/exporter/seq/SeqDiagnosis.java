@@ -1,6 +1,7 @@
 package io.openim.exporter.seq;
 
 import com.mongodb.client.MongoClient;
+import io.openim.exporter.runtime.Errors;
 import io.openim.exporter.stores.MongoConnections;
 import io.openim.exporter.stores.RedisConnections;
 
@@ -46,7 +47,7 @@ public final class SeqDiagnosis {
                 cached = redis.keyExists(v37 ? "MESSAGE_CACHE:" + cid + "_" + seq : "MSG_CACHE:" + cid + ":" + seq);
             }
         } catch (Exception e) {
-            return new Report(lines, "cannot read Redis " + config.redis().address() + ": " + firstLine(e), UNREACHABLE);
+            return new Report(lines, "cannot read Redis " + config.redis().address() + ": " + Errors.message(e), UNREACHABLE);
         }
         lines.add("redis   " + describe(a, v37));
 
@@ -64,7 +65,7 @@ public final class SeqDiagnosis {
                 slot = mongo.slot(cid, seq);
             }
         } catch (RuntimeException e) {
-            return new Report(lines, "cannot read MongoDB (" + config.mongo().database() + "): " + firstLine(e), UNREACHABLE);
+            return new Report(lines, "cannot read MongoDB (" + config.mongo().database() + "): " + Errors.message(e), UNREACHABLE);
         }
         if (!v37) {
             lines.add("mongo   seq: " + (doc == null ? "no document" : "max_seq=" + doc.maxSeq() + " min_seq=" + doc.minSeq()));
@@ -150,10 +151,5 @@ public final class SeqDiagnosis {
     private static String age(long millis) {
         long s = Math.max(0, (System.currentTimeMillis() - millis) / 1000);
         return s < 120 ? s + "s" : s < 7200 ? s / 60 + "m" : s / 3600 + "h";
-    }
-
-    private static String firstLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return m.lines().findFirst().orElse(m);
     }
 }

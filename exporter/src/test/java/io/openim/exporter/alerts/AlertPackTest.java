@@ -1,5 +1,8 @@
 package io.openim.exporter.alerts;
 
+import io.openim.exporter.Modules;
+import io.openim.exporter.metrics.MetricFamily;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,52 +48,8 @@ class AlertPackTest {
 
     static final Set<String> SEVERITIES = Set.of("critical", "warning", "info");
 
-    /** The exporter's metric contract. A name used in a rule or a test that is not here is a typo. */
-    static final Set<String> KNOWN_METRICS = Set.of(
-            "openim_discovery_endpoints",
-            "openim_discovery_endpoint_up",
-            "openim_discovery_drift_endpoints",
-            "openim_discovery_lease_ttl_seconds",
-            "openim_discovery_changes_total",
-            "openim_discovery_registry_info",
-            "openim_exporter_source_up",
-            "openim_exporter_check_duration_seconds",
-            "openim_exporter_check_errors_total",
-            "openim_exporter_last_success_timestamp_seconds",
-            "openim_exporter_build_info",
-            // log check
-            "openim_log_signature_total",
-            "openim_log_lines_total",
-            "openim_log_last_line_timestamp_seconds",
-            "openim_log_read_errors_total",
-            "openim_log_files_followed",
-            "openim_log_bytes_read_total",
-            "openim_log_service_label_overflow_total",
-            // kafka check
-            "openim_kafka_consumergroup_lag",
-            "openim_kafka_consumergroup_lag_sum",
-            "openim_kafka_consumergroup_lag_max",
-            "openim_kafka_consumergroup_lag_seconds",
-            "openim_kafka_consumergroup_uncommitted_partitions",
-            "openim_kafka_consumergroup_offset_out_of_range_partitions",
-            "openim_kafka_consumergroup_status",
-            "openim_kafka_consumergroup_members",
-            "openim_kafka_consumergroup_state",
-            "openim_kafka_topic_partitions",
-            "openim_kafka_topic_log_end_offset_sum",
-            "openim_kafka_series_dropped",
-            "openim_kafka_error",
-            // seq check
-            "openim_seq_conversations",
-            "openim_seq_gap_max",
-            "openim_seq_gap_sum",
-            "openim_seq_gap",
-            "openim_seq_scanned_total",
-            "openim_seq_sweep_duration_seconds",
-            "openim_seq_sweep_progress_ratio",
-            "openim_seq_sweep_last_completed_timestamp_seconds",
-            "openim_seq_tracked_conversations",
-            "openim_exporter_check_runs_total");
+    /** The exporter's metric contract: the sample names of every family the modules declare. A name used in a rule or a test that is not here is a typo. */
+    static final Set<String> KNOWN_METRICS = Modules.families().stream().map(MetricFamily::sampleName).collect(Collectors.toUnmodifiableSet());
 
     /** OpenIM's own metrics (exposed by OpenIM's services, not by the exporter) that rules may use. */
     static final Set<String> OPENIM_METRICS = Set.of(
