@@ -32,7 +32,6 @@ final class LogFollower implements AutoCloseable {
     private byte[] fingerprint;
     private int missedCycles;
     private long bytesRead;
-    private long truncations;
     // CRI partial ("P") lines waiting for their final ("F") piece
     private byte[] joined = new byte[0];
     private int joinedLength;
@@ -196,7 +195,6 @@ final class LogFollower implements AutoCloseable {
             fingerprint = null;
             joinedLength = 0;
             joinedStart = -1;
-            truncations++;
         }
     }
 
@@ -283,10 +281,6 @@ final class LogFollower implements AutoCloseable {
 
     long bytesRead() {
         return bytesRead;
-    }
-
-    long truncations() {
-        return truncations;
     }
 
     /** Cycles in a row in which the glob no longer listed this file. */
