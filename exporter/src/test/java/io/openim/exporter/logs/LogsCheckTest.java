@@ -304,6 +304,42 @@ class LogsCheckTest {
         assertEquals(4, r.lines().stream().map(LogsResult.LineCount::service).distinct().count(), "3 names + other");
     }
 
+    @Test
+    void readingStopsAtTheDeadlineAndGoesOnNextCycle() throws Exception {
+        Path f = dir.resolve("openim-service-log.2026-05-16");
+        StringBuilder sb = new StringBuilder();
+        int written = 0;
+        while (sb.length() < 5 << 19) { // 2.5 buffers of 1 MiB
+            sb.append(lines(Format.CONSOLE, PIPE, 1000));
+            written += 1000;
+        }
+        String text = sb.toString();
+        append(f, text);
+        long size = Files.size(f);
+        // each reading of the clock moves it 4 s: the deadline (6/10 of the 10 s timeout) passes after one buffer
+        SteppingClock clock = new SteppingClock(Instant.parse("2026-05-16T12:00:00Z"), Duration.ofSeconds(4));
+        LogsCheck c = new LogsCheck(new ExporterConfig.Logs(true, List.of(dir + "/openim-service-log.*"), List.of(),
+                "beginning", "", Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()), clock);
+        open.add(c);
+        String source = dir + "/openim-service-log.*";
+        LogsResult r = run(c);
+        long first = r.report(source).bytesRead();
+        assertTrue(first > 0 && first <= 1 << 20, "one buffer at most: " + first);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        assertEquals('\n', bytes[(int) first - 1], "stopped at a line end");
+        long newlines = 0;
+        for (int i = 0; i < first; i++) {
+            newlines += bytes[i] == '\n' ? 1 : 0;
+        }
+        assertEquals(newlines, r.totalLines(), "whole lines only");
+        r = run(c);
+        assertTrue(r.report(source).bytesRead() > first && r.report(source).bytesRead() < size, "one more buffer");
+        r = run(c);
+        assertEquals(size, r.report(source).bytesRead(), "the rest on the third cycle");
+        assertEquals(written, r.signature("openim-msggateway", "broken_pipe"));
+        assertEquals(written, r.totalLines());
+    }
+
     /** A clock the test moves (the writer's date rotation). */
     static final class MutableClock extends Clock {
         volatile Instant now;
@@ -322,6 +358,31 @@ class LogsCheckTest {
 
         public Instant instant() {
             return now;
+        }
+    }
+
+    /** A clock that moves {@code step} each time it is read: time passes inside a cycle without sleeping. */
+    static final class SteppingClock extends Clock {
+        private final Duration step;
+        private Instant now;
+
+        SteppingClock(Instant start, Duration step) {
+            this.now = start;
+            this.step = step;
+        }
+
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        public synchronized Instant instant() {
+            Instant t = now;
+            now = now.plus(step);
+            return t;
         }
     }
 }
