@@ -168,7 +168,7 @@ final class LogFollower implements AutoCloseable {
     }
 
     /** The offset to resume from after a restart: before any CRI partials not yet joined. */
-    long resumeOffset() {
+    private long resumeOffset() {
         long pending = cri == null ? -1 : cri.pendingFrom();
         return pending >= 0 ? pending : committed;
     }
@@ -178,7 +178,7 @@ final class LogFollower implements AutoCloseable {
         return new LogState.FileOffset(identity, path.toString(), resumeOffset(), Base64.getEncoder().encodeToString(fingerprint()));
     }
 
-    byte[] fingerprint() {
+    private byte[] fingerprint() {
         return fingerprint == null ? new byte[0] : fingerprint.clone();
     }
 
