@@ -28,10 +28,6 @@ public final class LineCounter implements SignatureMatcher.Lines {
         return services;
     }
 
-    public SignatureMatcher matcher() {
-        return matcher;
-    }
-
     /**
      * One line, without its newline. {@code fallback} is the service when the line names none
      * (a Kubernetes container's name, or UNKNOWN).

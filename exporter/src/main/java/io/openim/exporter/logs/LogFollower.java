@@ -1,111 +1,62 @@
 package io.openim.exporter.logs;
 
+import io.openim.exporter.runtime.Deadline;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * Follows one file through its life, like {@code tail -F}: the channel stays open, so a file renamed
  * away (rename-and-create rotation) is still read to its end; a file that shrank or whose first bytes
  * changed (copytruncate) is read again from 0. Only whole lines are handed over: {@code committed} is the
  * offset just past the last newline, and each poll reads again from there, so a line split across
- * reads (or across a restart) is counted once, when its newline arrives.
+ * reads (or across a restart) is counted once, when its newline arrives. Pod logs go through a {@link CriDecoder}.
  */
 final class LogFollower implements AutoCloseable {
-    /** Bytes at the head of a file that identify its content (OpenIM lines start with a millisecond timestamp). */
-    static final int FINGERPRINT = 64;
-    /** A CRI line split into more partials than this is counted in pieces rather than buffered without bound. */
-    private static final int MAX_JOINED = 1 << 20;
-
     private final String identity;
-    private final boolean cri;
+    private final LineCounter counter;
     private final int fallbackService;
+    /** Null for OpenIM's own files. */
+    private final CriDecoder cri;
     private final FileChannel channel;
-    private final ByteBuffer head = ByteBuffer.allocate(FINGERPRINT);
+    private final ByteBuffer head = ByteBuffer.allocate(FileHead.LENGTH);
     private Path path;
     private long committed;
     private byte[] fingerprint;
     private int missedCycles;
     private long bytesRead;
-    private long truncations;
-    // CRI partial ("P") lines waiting for their final ("F") piece
-    private byte[] joined = new byte[0];
-    private int joinedLength;
-    private long joinedStart = -1;
 
-    LogFollower(Path path, String identity, boolean cri, int fallbackService, long offset, byte[] fingerprint) throws IOException {
+    /**
+     * @param offset          where reading starts (a line start)
+     * @param fingerprint     the file's first bytes when it was opened, null when it was empty
+     * @param fallbackService the service of lines that name none (a pod's container, or UNKNOWN)
+     */
+    LogFollower(Path path, String identity, long offset, byte[] fingerprint, LineCounter counter, boolean cri,
+                int fallbackService) throws IOException {
         this.path = path;
         this.identity = identity;
-        this.cri = cri;
+        this.counter = counter;
         this.fallbackService = fallbackService;
+        this.cri = cri ? new CriDecoder((b, from, to) -> counter.line(b, from, to, fallbackService)) : null;
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
         this.committed = offset;
         this.fingerprint = fingerprint;
     }
 
-    /** dev:inode on Unix, else the file key's text, else the path: tells a new file from a renamed one. */
-    static String identity(Path p) throws IOException {
-        try {
-            Object dev = Files.getAttribute(p, "unix:dev");
-            Object ino = Files.getAttribute(p, "unix:ino");
-            return dev + ":" + ino;
-        } catch (UnsupportedOperationException | IllegalArgumentException e) {
-            Object key = Files.readAttributes(p, BasicFileAttributes.class).fileKey();
-            return key != null ? key.toString() : p.toAbsolutePath().toString();
-        }
-    }
-
-    /** The first bytes of the file as it is now (fewer when it is shorter). */
-    static byte[] head(Path p) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            return readHead(ch, ByteBuffer.allocate(FINGERPRINT));
-        }
-    }
-
-    private static byte[] readHead(FileChannel ch, ByteBuffer buf) throws IOException {
-        buf.clear();
-        while (buf.hasRemaining()) {
-            if (ch.read(buf, buf.position()) < 0) {
-                break;
-            }
-        }
-        return Arrays.copyOf(buf.array(), buf.position());
-    }
-
-    /** Where the last whole line ends in a file of {@code size} bytes, to start following "at the end". */
-    static long lastLineEnd(Path p, long size) throws IOException {
-        if (size == 0) {
-            return 0;
-        }
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size, 1 << 16));
-            long from = size - buf.capacity();
-            while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
-                // fill
-            }
-            for (int i = buf.position() - 1; i >= 0; i--) {
-                if (buf.get(i) == '\n') {
-                    return from + i + 1;
-                }
-            }
-            return size;
-        }
-    }
-
     /**
-     * Reads what was appended since the last poll, handing each whole line to {@code counter}, until the
+     * Reads what was appended since the last poll, handing each whole line to the counter, until the
      * end of the file or the deadline (the rest waits for the next cycle). Returns the number of lines.
      */
-    long poll(ByteBuffer buf, LineCounter counter, long deadlineNanos) throws IOException {
+    long poll(ByteBuffer buf, Deadline deadline) throws IOException {
         checkReplaced();
         byte[] b = buf.array();
         long lines = 0;
-        while (System.nanoTime() < deadlineNanos) {
+        while (!deadline.passed()) {
             buf.clear();
             long at = committed;
             int n = 0;
@@ -120,10 +71,10 @@ final class LogFollower implements AutoCloseable {
                 break;
             }
             int start = 0;
-            if (cri) {
+            if (cri != null) {
                 for (int i = 0; i < n; i++) {
                     if (b[i] == '\n') {
-                        handle(b, start, i, at + start, counter);
+                        cri.line(b, start, i, at + start);
                         lines++;
                         start = i + 1;
                     }
@@ -136,7 +87,7 @@ final class LogFollower implements AutoCloseable {
             }
             if (start == 0 && n == b.length) {
                 // one line longer than the buffer: counted as a piece rather than held without bound
-                handle(b, 0, n, at, counter);
+                line(b, 0, n, at);
                 lines++;
                 start = n;
             }
@@ -146,8 +97,8 @@ final class LogFollower implements AutoCloseable {
                 break;
             }
         }
-        if (fingerprint == null || fingerprint.length < FINGERPRINT) {
-            fingerprint = readHead(channel, head);
+        if (fingerprint == null || fingerprint.length < FileHead.LENGTH) {
+            fingerprint = FileHead.read(channel, head);
         }
         return lines;
     }
@@ -156,10 +107,10 @@ final class LogFollower implements AutoCloseable {
      * Last reading of a file that left the glob (deleted or renamed away): reads to the end and counts an
      * unterminated last line too, since its writer has moved on.
      */
-    long drain(ByteBuffer buf, LineCounter counter, long deadlineNanos) throws IOException {
-        long lines = poll(buf, counter, deadlineNanos);
+    long drain(ByteBuffer buf, Deadline deadline) throws IOException {
+        long lines = poll(buf, deadline);
         long size = channel.size();
-        if (committed < size && size - committed < buf.capacity() && System.nanoTime() < deadlineNanos) {
+        if (committed < size && size - committed < buf.capacity() && !deadline.passed()) {
             buf.clear();
             int n = 0;
             while (buf.hasRemaining()) {
@@ -169,15 +120,13 @@ final class LogFollower implements AutoCloseable {
                 }
                 n += r;
             }
-            handle(buf.array(), 0, n, committed, counter);
+            line(buf.array(), 0, n, committed);
             committed += n;
             bytesRead += n;
             lines++;
         }
-        if (joinedLength > 0) {
-            counter.line(joined, 0, joinedLength, fallbackService);
-            joinedLength = 0;
-            joinedStart = -1;
+        if (cri != null) {
+            cri.flush();
         }
         return lines;
     }
@@ -187,68 +136,25 @@ final class LogFollower implements AutoCloseable {
         long size = channel.size();
         boolean replaced = size < committed;
         if (!replaced && fingerprint != null && fingerprint.length > 0) {
-            byte[] now = readHead(channel, head);
+            byte[] now = FileHead.read(channel, head);
             int n = Math.min(now.length, fingerprint.length);
             replaced = !Arrays.equals(now, 0, n, fingerprint, 0, n);
         }
         if (replaced) {
             committed = 0;
             fingerprint = null;
-            joinedLength = 0;
-            joinedStart = -1;
-            truncations++;
+            if (cri != null) {
+                cri.reset();
+            }
         }
     }
 
-    private void handle(byte[] b, int from, int to, long offset, LineCounter counter) {
-        if (!cri) {
+    private void line(byte[] b, int from, int to, long offset) {
+        if (cri != null) {
+            cri.line(b, from, to, offset);
+        } else {
             counter.line(b, from, to, fallbackService);
-            return;
         }
-        // CRI: "<RFC3339Nano> <stdout|stderr> <P|F> <message>"
-        int s1 = indexOf(b, from, to, (byte) ' ');
-        int s2 = s1 < 0 ? -1 : indexOf(b, s1 + 1, to, (byte) ' ');
-        int s3 = s2 < 0 ? -1 : indexOf(b, s2 + 1, to, (byte) ' ');
-        if (s3 < 0 && s2 >= 0 && to - s2 == 2) {
-            s3 = to; // empty message: "… stdout F"
-        }
-        if (s3 < 0) {
-            counter.line(b, from, to, fallbackService);
-            return;
-        }
-        boolean partial = b[s2 + 1] == 'P';
-        int msgFrom = Math.min(s3 + 1, to);
-        if (partial || joinedLength > 0) {
-            if (joinedLength == 0) {
-                joinedStart = offset;
-            }
-            append(b, msgFrom, to);
-            if (!partial || joinedLength >= MAX_JOINED) {
-                counter.line(joined, 0, joinedLength, fallbackService);
-                joinedLength = 0;
-                joinedStart = -1;
-            }
-            return;
-        }
-        counter.line(b, msgFrom, to, fallbackService);
-    }
-
-    private void append(byte[] b, int from, int to) {
-        int len = to - from;
-        if (joinedLength + len > joined.length) {
-            joined = Arrays.copyOf(joined, Math.max(joinedLength + len, joined.length * 2));
-        }
-        System.arraycopy(b, from, joined, joinedLength, len);
-        joinedLength += len;
-    }
-
-    private static int indexOf(byte[] b, int from, int to, byte c) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == c) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     String identity() {
@@ -264,17 +170,23 @@ final class LogFollower implements AutoCloseable {
     }
 
     /** The offset to resume from after a restart: before any CRI partials not yet joined. */
-    long resumeOffset() {
-        return joinedLength > 0 ? joinedStart : committed;
+    private long resumeOffset() {
+        long pending = cri == null ? -1 : cri.pendingFrom();
+        return pending >= 0 ? pending : committed;
     }
 
-    byte[] fingerprint() {
+    /** Where to resume this file after a restart, as the state file keeps it. */
+    LogState.FileOffset offset() {
+        return new LogState.FileOffset(identity, path.toString(), resumeOffset(), Base64.getEncoder().encodeToString(fingerprint()));
+    }
+
+    private byte[] fingerprint() {
         return fingerprint == null ? new byte[0] : fingerprint.clone();
     }
 
     /** True when this file's first bytes are {@code head}: a copy of it (copytruncate) starts with the same lines. */
     boolean sameHead(byte[] other) {
-        return fingerprint != null && fingerprint.length == FINGERPRINT && Arrays.equals(fingerprint, other);
+        return fingerprint != null && fingerprint.length == FileHead.LENGTH && Arrays.equals(fingerprint, other);
     }
 
     long committed() {
@@ -283,10 +195,6 @@ final class LogFollower implements AutoCloseable {
 
     long bytesRead() {
         return bytesRead;
-    }
-
-    long truncations() {
-        return truncations;
     }
 
     /** Cycles in a row in which the glob no longer listed this file. */

@@ -45,6 +45,6 @@ public final class LogsModule implements CheckModule<LogsSettings> {
 
     @Override
     public Check create(LogsSettings settings, ResultStore results, Clock clock) {
-        return new LogsCheck(settings);
+        return new LogsCheck(settings, clock);
     }
 }

@@ -112,8 +112,4 @@ public final class ServiceLabels {
     public String name(int id) {
         return names.get(id);
     }
-
-    public int size() {
-        return names.size();
-    }
 }

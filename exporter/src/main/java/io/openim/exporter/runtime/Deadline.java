@@ -18,6 +18,11 @@ public record Deadline(Clock clock, Instant at) {
         return new Deadline(clock, start.plus(timeout.minus(timeout.multipliedBy(RESERVE_PERCENT).dividedBy(100))));
     }
 
+    /** A deadline {@code budget} from now on {@code clock}. */
+    public static Deadline after(Clock clock, Duration budget) {
+        return new Deadline(clock, clock.instant().plus(budget));
+    }
+
     /** Time left, never negative. */
     public Duration remaining() {
         Duration d = Duration.between(clock.instant(), at);

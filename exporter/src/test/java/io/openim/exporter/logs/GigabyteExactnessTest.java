@@ -1,7 +1,6 @@
 package io.openim.exporter.logs;
 
 import io.openim.exporter.Cycle;
-import io.openim.exporter.config.ExporterConfig;
 import io.openim.sandbox.OpenImLogWriter;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +41,7 @@ class GigabyteExactnessTest {
             long written = OpenImLogWriter.generate(file, TARGET);
             long size = Files.size(file);
             LogsCheck check = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(),
-                    "beginning", "", Duration.ofMinutes(20), Duration.ofMinutes(10), 50, List.of()));
+                    "beginning", "", Duration.ofMinutes(20), Duration.ofMinutes(10), 50, List.of()), java.time.Clock.systemUTC());
             LogsResult r = (LogsResult) Cycle.run(check);
             check.close();
             assertEquals(size, r.report(dir + "/openim-service-log.*").bytesRead(), "read to the end in one cycle");

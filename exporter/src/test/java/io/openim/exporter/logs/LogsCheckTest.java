@@ -1,7 +1,7 @@
 package io.openim.exporter.logs;
 
+import io.openim.exporter.runtime.Deadline;
 import io.openim.exporter.Cycle;
-import io.openim.exporter.config.ExporterConfig;
 import io.openim.sandbox.OpenImLogWriter;
 import io.openim.sandbox.OpenImLogWriter.Format;
 import io.openim.sandbox.OpenImLogWriter.Kind;
@@ -48,7 +48,7 @@ class LogsCheckTest {
 
     private LogsCheck check(String start, String stateFile, List<LogsSettings.Signature> extra) {
         LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(), start,
-                stateFile, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, extra));
+                stateFile, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, extra), java.time.Clock.systemUTC());
         open.add(c);
         return c;
     }
@@ -70,6 +70,11 @@ class LogsCheckTest {
 
     private static void append(Path file, String text) throws IOException {
         Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** One cycle with the deadline the scheduler would hand it on {@code clock}. */
+    private static LogsResult run(LogsCheck c, Clock clock) throws Exception {
+        return (LogsResult) c.collect(Deadline.of(clock, clock.instant(), c.timeout()));
     }
 
     private static LogsResult run(LogsCheck c) {
@@ -206,7 +211,7 @@ class LogsCheckTest {
         append(f, lines(Format.CONSOLE, PIPE, 3));
         String glob = logs + "/openim-service-log.*";
         LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(glob), List.of(), "beginning", "",
-                Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()));
+                Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()), java.time.Clock.systemUTC());
         open.add(c);
         assertEquals(3, run(c).signature("broken_pipe"));
         Path away = dir.resolve("logs-away");
@@ -259,7 +264,7 @@ class LogsCheckTest {
         append(podLog, OpenImLogWriter.cri(line.substring(0, a), true) + "\n"
                 + OpenImLogWriter.cri(line.substring(a, b), true) + "\n");
         LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(), List.of(dir + "/pods/*/*/*.log"), "beginning",
-                "", Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()));
+                "", Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()), java.time.Clock.systemUTC());
         open.add(c);
         LogsResult r = run(c);
         assertEquals(0, r.totalLines(), "partials wait for their final piece");
@@ -296,13 +301,49 @@ class LogsCheckTest {
         }
         append(dir.resolve("openim-service-log.2026-05-16"), sb.toString());
         LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(), "beginning",
-                "", Duration.ofSeconds(15), Duration.ofSeconds(10), 3, List.of()));
+                "", Duration.ofSeconds(15), Duration.ofSeconds(10), 3, List.of()), java.time.Clock.systemUTC());
         open.add(c);
         LogsResult r = run(c);
         assertEquals(10, r.signature("broken_pipe"));
         assertEquals(7, r.signature("other", "broken_pipe"));
         assertEquals(7, r.serviceOverflow());
         assertEquals(4, r.lines().stream().map(LogsResult.LineCount::service).distinct().count(), "3 names + other");
+    }
+
+    @Test
+    void readingStopsAtTheDeadlineAndGoesOnNextCycle() throws Exception {
+        Path f = dir.resolve("openim-service-log.2026-05-16");
+        StringBuilder sb = new StringBuilder();
+        int written = 0;
+        while (sb.length() < 5 << 19) { // 2.5 buffers of 1 MiB
+            sb.append(lines(Format.CONSOLE, PIPE, 1000));
+            written += 1000;
+        }
+        String text = sb.toString();
+        append(f, text);
+        long size = Files.size(f);
+        // each reading of the clock moves it 4 s: the deadline (8 s into the 10 s timeout) passes after one buffer
+        SteppingClock clock = new SteppingClock(Instant.parse("2026-05-16T12:00:00Z"), Duration.ofSeconds(4));
+        LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(),
+                "beginning", "", Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()), clock);
+        open.add(c);
+        String source = dir + "/openim-service-log.*";
+        LogsResult r = run(c, clock);
+        long first = r.report(source).bytesRead();
+        assertTrue(first > 0 && first <= 1 << 20, "one buffer at most: " + first);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        assertEquals('\n', bytes[(int) first - 1], "stopped at a line end");
+        long newlines = 0;
+        for (int i = 0; i < first; i++) {
+            newlines += bytes[i] == '\n' ? 1 : 0;
+        }
+        assertEquals(newlines, r.totalLines(), "whole lines only");
+        r = run(c, clock);
+        assertTrue(r.report(source).bytesRead() > first && r.report(source).bytesRead() < size, "one more buffer");
+        r = run(c, clock);
+        assertEquals(size, r.report(source).bytesRead(), "the rest on the third cycle");
+        assertEquals(written, r.signature("openim-msggateway", "broken_pipe"));
+        assertEquals(written, r.totalLines());
     }
 
     /** A clock the test moves (the writer's date rotation). */
@@ -323,6 +364,31 @@ class LogsCheckTest {
 
         public Instant instant() {
             return now;
+        }
+    }
+
+    /** A clock that moves {@code step} each time it is read: time passes inside a cycle without sleeping. */
+    static final class SteppingClock extends Clock {
+        private final Duration step;
+        private Instant now;
+
+        SteppingClock(Instant start, Duration step) {
+            this.now = start;
+            this.step = step;
+        }
+
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        public synchronized Instant instant() {
+            Instant t = now;
+            now = now.plus(step);
+            return t;
         }
     }
 }
