@@ -28,15 +28,12 @@ public final class Exporter implements AutoCloseable {
         }
         http = new HttpEndpoints(config.server().host(), config.server().port(), registry, store, Version.get());
         for (CheckModule<?> m : Modules.ALL) {
-            start(m, config.checks().get(m.name()));
+            CheckSettings settings = config.checks().get(m.name());
+            if (settings.enabled()) {
+                scheduler.start(m.create(settings, store, clock));
+            }
         }
         http.start();
-    }
-
-    private <S extends CheckSettings> void start(CheckModule<S> module, CheckSettings settings) {
-        if (settings.enabled()) {
-            scheduler.start(module.create(module.settingsType().cast(settings), store, clock));
-        }
     }
 
     /** Starts collecting and serving; {@code jvmMetrics} off leaves out the jvm_* series (tests that do not need them). */

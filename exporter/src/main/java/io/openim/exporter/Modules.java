@@ -17,10 +17,10 @@ import java.util.Map;
 /** Every check the exporter has, in the guide's order; adding a check is one line here. */
 public final class Modules {
     public static final List<CheckModule<?>> ALL = List.of(
-            new DiscoveryModule(),
-            new KafkaModule(),
-            new SeqModule(),
-            new LogsModule());
+            DiscoveryModule.MODULE,
+            KafkaModule.MODULE,
+            SeqModule.MODULE,
+            LogsModule.MODULE);
 
     private Modules() {
     }

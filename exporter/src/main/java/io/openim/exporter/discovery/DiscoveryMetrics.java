@@ -2,8 +2,8 @@ package io.openim.exporter.discovery;
 
 import io.openim.exporter.metrics.MetricFamily;
 import io.openim.exporter.metrics.ResultMapper;
+import io.openim.exporter.metrics.Samples;
 import io.openim.exporter.runtime.CheckState;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 import java.util.List;
 
@@ -38,14 +38,14 @@ final class DiscoveryMetrics implements ResultMapper<DiscoveryResult> {
 
     /** A registry down in the last cycle shows no endpoints (source_up says why) and no drift. */
     @Override
-    public void map(DiscoveryResult r, CheckState state, List<MetricSnapshot> out) {
-        var endpoints = ENDPOINTS.points();
-        var up = ENDPOINT_UP.points();
-        var invalid = INVALID.points();
-        var ttl = LEASE_TTL.points();
-        var changes = CHANGES.points();
-        var drift = DRIFT.points();
-        var registry = REGISTRY.points();
+    public void map(DiscoveryResult r, CheckState state, Samples samples) {
+        var endpoints = samples.of(ENDPOINTS);
+        var up = samples.of(ENDPOINT_UP);
+        var invalid = samples.of(INVALID);
+        var ttl = samples.of(LEASE_TTL);
+        var changes = samples.of(CHANGES);
+        var drift = samples.of(DRIFT);
+        var registry = samples.of(REGISTRY);
 
         for (DiscoveryResult.RegistryResult reg : r.registries()) {
             registry.info(reg.registry(), r.generation());
@@ -67,13 +67,5 @@ final class DiscoveryMetrics implements ResultMapper<DiscoveryResult> {
         if (!state.anyDown()) {
             r.drift().forEach(d -> drift.add(d.count(), d.service(), d.onlyIn()));
         }
-
-        endpoints.into(out);
-        up.into(out);
-        invalid.into(out);
-        ttl.into(out);
-        changes.into(out);
-        drift.into(out);
-        registry.into(out);
     }
 }

@@ -1,52 +1,23 @@
 package io.openim.exporter.discovery;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.openim.exporter.config.ConfigException;
-import io.openim.exporter.config.OpenImDirectory;
-import io.openim.exporter.metrics.ResultMapper;
-import io.openim.exporter.runtime.Check;
 import io.openim.exporter.runtime.CheckModule;
-import io.openim.exporter.runtime.ResultStore;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Service discovery: what OpenIM's gRPC resolvers find in etcd and ZooKeeper (the "produced zero addresses" outage). */
-public final class DiscoveryModule implements CheckModule<DiscoverySettings> {
-    @Override
-    public String name() {
-        return "discovery";
+/**
+ * Service discovery: what OpenIM's gRPC resolvers find in etcd and ZooKeeper (the "produced zero addresses"
+ * outage). On even without a section: it is the check every deployment needs.
+ */
+public final class DiscoveryModule {
+    public static final CheckModule<DiscoverySettings> MODULE = new CheckModule<>("discovery", DiscoverySettings.class,
+            DiscoverySettings::defaults, DiscoveryOpenIm.FILES, DiscoveryOpenIm::read, new DiscoveryMetrics(),
+            (settings, results, clock) -> check(settings));
+
+    private DiscoveryModule() {
     }
 
-    @Override
-    public Class<DiscoverySettings> settingsType() {
-        return DiscoverySettings.class;
-    }
-
-    /** On even without a section: discovery is the check every deployment needs. */
-    @Override
-    public DiscoverySettings absent() {
-        return DiscoverySettings.defaults();
-    }
-
-    @Override
-    public List<String> openImFiles() {
-        return DiscoveryOpenIm.FILES;
-    }
-
-    @Override
-    public ObjectNode fromOpenIm(OpenImDirectory dir) throws ConfigException {
-        return DiscoveryOpenIm.read(dir);
-    }
-
-    @Override
-    public ResultMapper<?> metrics() {
-        return new DiscoveryMetrics();
-    }
-
-    @Override
-    public Check create(DiscoverySettings d, ResultStore results, Clock clock) {
+    private static DiscoveryCheck check(DiscoverySettings d) {
         List<Registry> registries = new ArrayList<>();
         if (d.etcd().enabled()) {
             registries.add(EtcdRegistry.connect(d.etcd()));

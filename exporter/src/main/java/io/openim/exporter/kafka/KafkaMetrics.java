@@ -3,8 +3,8 @@ package io.openim.exporter.kafka;
 
 import io.openim.exporter.metrics.MetricFamily;
 import io.openim.exporter.metrics.ResultMapper;
+import io.openim.exporter.metrics.Samples;
 import io.openim.exporter.runtime.CheckState;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 import java.util.List;
 
@@ -50,20 +50,20 @@ final class KafkaMetrics implements ResultMapper<KafkaResult> {
     }
 
     @Override
-    public void map(KafkaResult r, CheckState state, List<MetricSnapshot> out) {
-        var lag = LAG.points();
-        var lagSum = LAG_SUM.points();
-        var lagMax = LAG_MAX.points();
-        var lagSeconds = LAG_SECONDS.points();
-        var uncommitted = UNCOMMITTED.points();
-        var outOfRange = OUT_OF_RANGE.points();
-        var status = STATUS.points();
-        var members = MEMBERS.points();
-        var groupState = STATE.points();
-        var partitions = PARTITIONS.points();
-        var logEnd = LOG_END.points();
-        var dropped = DROPPED.points();
-        var error = ERROR.points();
+    public void map(KafkaResult r, CheckState state, Samples samples) {
+        var lag = samples.of(LAG);
+        var lagSum = samples.of(LAG_SUM);
+        var lagMax = samples.of(LAG_MAX);
+        var lagSeconds = samples.of(LAG_SECONDS);
+        var uncommitted = samples.of(UNCOMMITTED);
+        var outOfRange = samples.of(OUT_OF_RANGE);
+        var status = samples.of(STATUS);
+        var members = samples.of(MEMBERS);
+        var groupState = samples.of(STATE);
+        var partitions = samples.of(PARTITIONS);
+        var logEnd = samples.of(LOG_END);
+        var dropped = samples.of(DROPPED);
+        var error = samples.of(ERROR);
 
         for (KafkaResult.Group g : r.groups()) {
             members.add(g.members(), g.group());
@@ -93,20 +93,6 @@ final class KafkaMetrics implements ResultMapper<KafkaResult> {
         } else {
             error.add(1, r.error());
         }
-
-        lag.into(out);
-        lagSum.into(out);
-        lagMax.into(out);
-        lagSeconds.into(out);
-        uncommitted.into(out);
-        outOfRange.into(out);
-        status.into(out);
-        members.into(out);
-        groupState.into(out);
-        partitions.into(out);
-        logEnd.into(out);
-        dropped.into(out);
-        error.into(out);
     }
 
     static {

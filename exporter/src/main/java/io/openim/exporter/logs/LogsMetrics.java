@@ -3,8 +3,8 @@ package io.openim.exporter.logs;
 
 import io.openim.exporter.metrics.MetricFamily;
 import io.openim.exporter.metrics.ResultMapper;
+import io.openim.exporter.metrics.Samples;
 import io.openim.exporter.runtime.CheckState;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 import java.util.List;
 
@@ -38,14 +38,14 @@ final class LogsMetrics implements ResultMapper<LogsResult> {
     }
 
     @Override
-    public void map(LogsResult r, CheckState state, List<MetricSnapshot> out) {
-        var signatures = SIGNATURES.points();
-        var lines = LINES.points();
-        var lastLine = LAST_LINE.points();
-        var readErrors = READ_ERRORS.points();
-        var files = FILES.points();
-        var bytes = BYTES.points();
-        var overflow = OVERFLOW.points();
+    public void map(LogsResult r, CheckState state, Samples samples) {
+        var signatures = samples.of(SIGNATURES);
+        var lines = samples.of(LINES);
+        var lastLine = samples.of(LAST_LINE);
+        var readErrors = samples.of(READ_ERRORS);
+        var files = samples.of(FILES);
+        var bytes = samples.of(BYTES);
+        var overflow = samples.of(OVERFLOW);
 
         r.signatures().forEach(s -> signatures.add(s.count(), s.service(), s.signature()));
         r.lines().forEach(l -> lines.add(l.count(), l.service(), l.level()));
@@ -58,13 +58,5 @@ final class LogsMetrics implements ResultMapper<LogsResult> {
             bytes.add(s.bytesRead(), s.source());
         }
         overflow.add(r.serviceOverflow());
-
-        signatures.into(out);
-        lines.into(out);
-        lastLine.into(out);
-        readErrors.into(out);
-        files.into(out);
-        bytes.into(out);
-        overflow.into(out);
     }
 }

@@ -46,12 +46,13 @@ public final class ExporterCollector implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         List<MetricSnapshot> out = new ArrayList<>();
-        BUILD.points().info(version).into(out);
-        var sourceUp = SOURCE_UP.points();
-        var duration = DURATION.points();
-        var errors = ERRORS.points();
-        var lastSuccess = LAST_SUCCESS.points();
-        var runs = RUNS.points();
+        Samples own = new Samples(FAMILIES);
+        own.of(BUILD).info(version);
+        var sourceUp = own.of(SOURCE_UP);
+        var duration = own.of(DURATION);
+        var errors = own.of(ERRORS);
+        var lastSuccess = own.of(LAST_SUCCESS);
+        var runs = own.of(RUNS);
 
         Map<String, Boolean> sources = new HashMap<>();
         for (CheckState s : store.all()) {
@@ -74,11 +75,7 @@ public final class ExporterCollector implements MultiCollector {
         }
         sources.forEach((name, up) -> sourceUp.add(up ? 1 : 0, name));
 
-        sourceUp.into(out);
-        duration.into(out);
-        errors.into(out);
-        runs.into(out);
-        lastSuccess.into(out);
+        own.into(out);
         return new MetricSnapshots(out);
     }
 }

@@ -17,12 +17,15 @@ public interface ResultMapper<R extends CheckResult> {
     /** Every family {@link #map} may emit. */
     List<MetricFamily> families();
 
-    void map(R result, CheckState state, List<MetricSnapshot> out);
+    /** Adds the result's data points to {@code samples}, which holds this mapper's {@link #families()}. */
+    void map(R result, CheckState state, Samples samples);
 
-    /** The state's result, if it is of this mapper's type. */
+    /** The state's result, if it is of this mapper's type, as snapshots. */
     default void mapState(CheckState state, List<MetricSnapshot> out) {
         if (resultType().isInstance(state.result())) {
-            map(resultType().cast(state.result()), state, out);
+            Samples samples = new Samples(families());
+            map(resultType().cast(state.result()), state, samples);
+            samples.into(out);
         }
     }
 }

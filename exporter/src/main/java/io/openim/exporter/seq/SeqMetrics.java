@@ -3,8 +3,8 @@ package io.openim.exporter.seq;
 
 import io.openim.exporter.metrics.MetricFamily;
 import io.openim.exporter.metrics.ResultMapper;
+import io.openim.exporter.metrics.Samples;
 import io.openim.exporter.runtime.CheckState;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
 import java.util.List;
 
@@ -44,16 +44,16 @@ final class SeqMetrics implements ResultMapper<SeqResult> {
     }
 
     @Override
-    public void map(SeqResult r, CheckState state, List<MetricSnapshot> out) {
-        var conversations = CONVERSATIONS.points();
-        var gapMax = GAP_MAX.points();
-        var gapSum = GAP_SUM.points();
-        var gap = GAP.points();
-        var scanned = SCANNED.points();
-        var duration = DURATION.points();
-        var progress = PROGRESS.points();
-        var completed = COMPLETED.points();
-        var tracked = TRACKED.points();
+    public void map(SeqResult r, CheckState state, Samples samples) {
+        var conversations = samples.of(CONVERSATIONS);
+        var gapMax = samples.of(GAP_MAX);
+        var gapSum = samples.of(GAP_SUM);
+        var gap = samples.of(GAP);
+        var scanned = samples.of(SCANNED);
+        var duration = samples.of(DURATION);
+        var progress = samples.of(PROGRESS);
+        var completed = samples.of(COMPLETED);
+        var tracked = samples.of(TRACKED);
 
         if (!state.anyDown()) {
             // a store that is down shows in openim_exporter_source_up; stale counts would only mislead
@@ -75,15 +75,5 @@ final class SeqMetrics implements ResultMapper<SeqResult> {
         progress.add(r.sweepProgress());
         completed.add(r.sweepLastCompletedSeconds());
         tracked.add(r.tracked());
-
-        conversations.into(out);
-        gapMax.into(out);
-        gapSum.into(out);
-        gap.into(out);
-        scanned.into(out);
-        duration.into(out);
-        progress.into(out);
-        completed.into(out);
-        tracked.into(out);
     }
 }

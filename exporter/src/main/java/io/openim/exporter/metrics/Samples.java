@@ -1,0 +1,29 @@
+package io.openim.exporter.metrics;
+
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The data points of one scrape for a set of declared families; a family with no point is left out. */
+public final class Samples {
+    private final Map<MetricFamily, MetricFamily.Points> points = new LinkedHashMap<>();
+
+    public Samples(List<MetricFamily> families) {
+        families.forEach(f -> points.put(f, f.points()));
+    }
+
+    /** The points of a declared family: a mapper cannot emit what it did not declare. */
+    public MetricFamily.Points of(MetricFamily family) {
+        MetricFamily.Points p = points.get(family);
+        if (p == null) {
+            throw new IllegalArgumentException(family.name() + " is not among the declared families");
+        }
+        return p;
+    }
+
+    public void into(List<MetricSnapshot> out) {
+        points.values().forEach(p -> p.into(out));
+    }
+}
