@@ -88,21 +88,20 @@ public final class ConfigLoader {
         }
         ExporterConfig.Server server = section(tree, "server", ExporterConfig.Server.class);
         ExporterConfig.Log log = section(tree, "log", ExporterConfig.Log.class);
-        // 0 picks a free port (tests, side-by-side benchmarks)
-        Rules.range("server.port", server != null ? server.port() : 9400, 0, 65535);
-        if (log != null) {
-            Rules.oneOf("log.format", log.format(), Set.of("text", "json"));
-            Rules.oneOf("log.level", log.level(), Set.of("trace", "debug", "info", "warn", "error"));
-        }
         Map<String, CheckSettings> checks = new LinkedHashMap<>();
         for (ConfigSection<?> s : sections) {
             CheckSettings settings = section(tree, s.name(), s.settingsType());
             checks.put(s.name(), (settings != null ? settings : s.absent()).withSecrets());
         }
+        ExporterConfig config = new ExporterConfig(server, log, checks);
+        // 0 picks a free port (tests, side-by-side benchmarks)
+        Rules.range("server.port", config.server().port(), 0, 65535);
+        Rules.oneOf("log.format", config.log().format(), Set.of("text", "json"));
+        Rules.oneOf("log.level", config.log().level(), Set.of("trace", "debug", "info", "warn", "error"));
         for (CheckSettings c : checks.values()) {
             c.validate();
         }
-        return new ExporterConfig(server, log, checks);
+        return config;
     }
 
     /** Every section's part of OpenIM's directory, in the module list's order. */
