@@ -389,6 +389,7 @@ def overview():
                                       'alertname="OpenIMResolverZeroAddressesLogged", service=~".*gateway.*"']),
         ], mappings=LANE, thresholds=steps(GREEN, (YELLOW, 1), (ORANGE, 2), (RED, 3)), w=16, h=9,
         drill=tuple(DRILL[k] for k in ("discovery", "kafka", "seq", "logs"))))
+    p[-1]["links"].insert(0, {"title": "Runbooks", "url": RUNBOOK_INDEX, "targetBlank": True})
     alerts_table = table("OpenIM alerts (firing and pending)", (
         "Every OpenIM alert now firing or pending, from this Prometheus' ALERTS series. Empty is normal. Click an "
         "alert name for its runbook."), "none",
