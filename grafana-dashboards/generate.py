@@ -434,7 +434,9 @@ def overview():
                 "to 0 while others go on is not being called or not registered.", "reqps",
                 [("sum by (%s, name) (rate(rpc_count%s[%s]))" % (DEP, s(), RI), "{{name}}")], w=5))
     p.append(ts("RPC errors (code != 0)",
-                "rpc_count with an OpenIM error code other than 0, by service and code. Normal: near 0.", "reqps",
+                "rpc_count answers with a gRPC status code other than 0 (OK), by service and code: 14 Unavailable, 4 "
+                "DeadlineExceeded, -1 an error without a status. Normal: near 0; a steady code on one service is "
+                "where to read logs.", "reqps",
                 [("sum by (%s, name, code) (rate(rpc_count%s[%s]))" % (DEP, s('code!="0"'), RI), "{{name}} {{code}}")],
                 w=5))
     p.append(addresses_panel(w=5))
