@@ -149,15 +149,23 @@ public final class OpenImMetricsServer implements AutoCloseable {
         }
     }
 
+    /** Rendered as client_golang does: label names sorted. */
     private static String labels(Family f, String[] labelValues) {
         if (labelValues.length != f.labels().size()) {
             throw new IllegalArgumentException(f.name() + " takes labels " + f.labels());
         }
-        StringBuilder b = new StringBuilder();
+        Map<String, String> sorted = new TreeMap<>();
         for (int i = 0; i < labelValues.length; i++) {
-            b.append(i == 0 ? "" : ",").append(f.labels().get(i)).append("=\"").append(labelValues[i]).append('"');
+            sorted.put(f.labels().get(i), labelValues[i]);
         }
+        StringBuilder b = new StringBuilder();
+        sorted.forEach((k, v) -> b.append(b.isEmpty() ? "" : ",").append(k).append("=\"").append(v).append('"'));
         return b.isEmpty() ? "" : "{" + b + "}";
+    }
+
+    /** Whole numbers without a fraction, as Go's strconv formats them. */
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     synchronized String text() {
@@ -165,12 +173,12 @@ public final class OpenImMetricsServer implements AutoCloseable {
         for (Family f : families) {
             out.append("# HELP ").append(f.name()).append(' ').append(f.help()).append('\n');
             out.append("# TYPE ").append(f.name()).append(' ').append(f.type()).append('\n');
-            values.get(f.name()).forEach((labels, v) -> out.append(f.name()).append(labels).append(' ').append(v).append('\n'));
+            values.get(f.name()).forEach((labels, v) -> out.append(f.name()).append(labels).append(' ').append(number(v)).append('\n'));
         }
         // client_golang's process collector (baseCollector in prommetrics.go), read from this JVM
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
         out.append("# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n")
-                .append("# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total ").append(cpu).append('\n');
+                .append("# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total ").append(number(cpu)).append('\n');
         out.append("# HELP process_resident_memory_bytes Resident memory size in bytes.\n")
                 .append("# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes ").append(rss()).append('\n');
         return out.toString();
