@@ -290,19 +290,19 @@ def lag_panels(group_re, label, w=8):
     ]
 
 
-def group_stats(group_re, label):
+def group_stats(group_re, label, w=4, h=5):
     sel = 'group=~"%s"' % group_re
     return [
         stat("%s status" % label,
              "Burrow-style verdict over the exporter's window: OK, WARN (lag not falling), STALL/STOP (lag and no "
              "commit: red, OpenIMKafkaConsumerStalled), REWIND. Normal: OK.",
              "none", [("max by (%s, group) (openim_kafka_consumergroup_status%s)" % (DEP, s(sel)), "{{group}}")],
-             thresholds=steps(GREEN, (RED, 2)), mappings=KAFKA_STATUS, alerts=("OpenIMKafkaConsumerStalled",)),
+             thresholds=steps(GREEN, (RED, 2)), mappings=KAFKA_STATUS, alerts=("OpenIMKafkaConsumerStalled",), w=w, h=h),
         stat("%s members" % label,
              "Consumers in the group. 0 (red) means nothing consumes the topic (OpenIMKafkaConsumerGroupEmpty): "
              "check that msgtransfer / push runs.",
              "short", [("max by (%s, group) (openim_kafka_consumergroup_members%s)" % (DEP, s(sel)), "{{group}}")],
-             mappings=mapping({0: ("0 members", RED)}), alerts=("OpenIMKafkaConsumerGroupEmpty",)),
+             mappings=mapping({0: ("0 members", RED)}), alerts=("OpenIMKafkaConsumerGroupEmpty",), w=w, h=h),
     ]
 
 
@@ -418,11 +418,11 @@ def overview():
                   "stage yet; read the API's logs for the RPC it calls.", "percentunit",
                   [((" (sum by (%s) (rate(http_count%s[%s])) or vector(0)) / clamp_min(sum by (%s) (rate(http_count%s[%s])), 1e-9)"
                      % (DEP, s('status=~"5.."'), RI, DEP, s(), RI)).strip(), "{{namespace}}")],
-                  thresholds=steps(GREEN, (ORANGE, 0.05)), w=3, h=4))
+                  thresholds=steps(GREEN, (ORANGE, 0.05)), w=3, h=8))
     p.append(stat("Logins per second",
                   "OpenIM's user_login_total (auth RPC). Normal: your users' usual rate; 0 while users are online "
                   "means logins fail before auth.", "ops",
-                  [("sum by (%s) (rate(user_login_total%s[%s]))" % (DEP, s(), RI), "{{namespace}}")], w=3, h=4))
+                  [("sum by (%s) (rate(user_login_total%s[%s]))" % (DEP, s(), RI), "{{namespace}}")], w=3, h=8))
 
     # 2.2 RPC and discovery
     p.append(row("2.2 RPC and service discovery (openim-rpc-*)"))
@@ -454,26 +454,26 @@ def overview():
                   [("count by (%s) (max by (%s, registry, service, address) (openim_discovery_endpoint_up%s) == 0) or vector(0)"
                     % (DEP, DEP, s()), "{{namespace}}")],
                   thresholds=steps(GREEN, (RED, 1)), alerts=("OpenIMRegisteredEndpointDown",),
-                  drill=(DRILL["discovery"],), w=4, h=4))
+                  drill=(DRILL["discovery"],), w=12, h=4))
     p.append(stat("\"zero addresses\" log lines/s",
                   "Callers logging grpc's \"produced zero addresses\". Normal: 0. Red: a service resolves to nothing "
                   "from the callers' side (OpenIMResolverZeroAddressesLogged).", "ops",
                   [("sum by (%s) (rate(openim_log_signature_total%s[%s])) or vector(0)"
                     % (DEP, s('signature="zero_addresses"'), RI), "{{namespace}}")],
-                  thresholds=steps(GREEN, (RED, 0.001)), alerts=("OpenIMResolverZeroAddressesLogged",), w=4, h=4))
+                  thresholds=steps(GREEN, (RED, 0.001)), alerts=("OpenIMResolverZeroAddressesLogged",), w=12, h=4))
 
     # 2.3 Kafka toRedis
     p.append(row("2.3 Kafka toRedis and consumers (msgtransfer group redis)"))
     p.append(text("Guide 2.3", "`kubectl logs deploy/openim-msgtransfer`: `consume err` / \"will retry in 5 seconds\" "
                   "is a real Kafka problem; \"Subscribe returned normally\" is normal. Lag: "
                   "`kafka-consumer-groups.sh --describe`, shown here.", w=4, h=8))
-    p.extend(lag_panels("redis", "toRedis", w=6))
+    p.extend(lag_panels("redis", "toRedis", w=5))
     p.append(ts("Kafka consumer errors logged",
                 "consume err / historyConsumer err / subscribe err / \"will retry in 5 seconds\" per service. Normal: "
                 "a few during a rebalance. Steady lines: OpenIMKafkaConsumeErrors; check the brokers and the "
                 "consumer's network.", "ops",
                 [(sig_rate("consume_error|kafka_retry"), "{{service}}")], alerts=("OpenIMKafkaConsumeErrors",), w=4))
-    p.extend(group_stats("redis", "redis group"))
+    p.extend(group_stats("redis", "redis group", w=3, h=8))
 
     # 2.4 msgtransfer / Redis
     p.append(row("2.4 msgtransfer and Redis (seq allocation)"))
@@ -504,9 +504,9 @@ def overview():
                 [("sum by (%s) (rate(msg_insert_mongo_success_total%s[%s]))" % (DEP, s(), RI), "success"),
                  ("sum by (%s) (rate(msg_insert_mongo_failed_total%s[%s]))" % (DEP, s(), RI), "failed"),
                  (sig_rate("mongo_insert_error"), "logged: {{service}}")],
-                alerts=("OpenIMMsgInsertFailed", "OpenIMMsgPersistErrors"), w=5))
-    p.append(seq_state_stat("mongo_behind", "OpenIMSeqMongoBehind", ORANGE) | {"_w": 5, "_h": 4})
-    p.extend(s_ | {"_w": 5, "_h": 4} for s_ in group_stats("mongo", "mongo group")[:1])
+                alerts=("OpenIMMsgInsertFailed", "OpenIMMsgPersistErrors"), w=4))
+    p.append(seq_state_stat("mongo_behind", "OpenIMSeqMongoBehind", ORANGE) | {"_w": 3, "_h": 8})
+    p.extend(group_stats("mongo", "mongo group", w=3, h=8)[:1])
 
     # 2.5 push
     p.append(row("2.5 push (groups push, offlinePush)"))
@@ -517,8 +517,8 @@ def overview():
                 "OpenIM's msg_offline_push_failed_total and msg_long_time_push_total (pushes over 10 s). Normal: near "
                 "0; a steady rate points at the vendor push service or its certificates.", "ops",
                 [("sum by (%s) (rate(msg_offline_push_failed_total%s[%s]))" % (DEP, s(), RI), "offline push failed"),
-                 ("sum by (%s) (rate(msg_long_time_push_total%s[%s]))" % (DEP, s(), RI), "push > 10 s")], w=5))
-    p.extend(s_ | {"_w": 5, "_h": 4} for s_ in group_stats("push|offlinePush", "push groups"))
+                 ("sum by (%s) (rate(msg_long_time_push_total%s[%s]))" % (DEP, s(), RI), "push > 10 s")], w=4))
+    p.extend(group_stats("push|offlinePush", "push groups", w=3, h=8))
 
     # 2.5 msggateway
     p.append(row("2.5 msggateway (websocket gateway)"))
@@ -550,9 +550,9 @@ def overview():
                 "kube-state-metrics. Restarts of msgtransfer or push show as consumer-group rebalances.", "short",
                 [("sum by (%s, pod) (increase(kube_pod_container_status_restarts_total{cluster=~\"$cluster\", "
                   "namespace=~\"$namespace\", pod=~\".*openim.*\"}[$__range]))" % DEP, "{{pod}}")], w=4))
-    p.append(ts("Process CPU and memory (OpenIM's process collector)",
-                "process_cpu_seconds_total (cores) and process_resident_memory_bytes of every scraped OpenIM process "
-                "and exporter, by job: works without Kubernetes.", "short",
+    p.append(ts("Process CPU (cores)",
+                "process_cpu_seconds_total of every scraped OpenIM process and exporter, by job, in cores: works "
+                "without Kubernetes. A process pinned at its CPU limit delays the stages after it.", "short",
                 [("sum by (%s, job) (rate(process_cpu_seconds_total%s[%s]))" % (DEP, s(), RI), "{{job}} cpu")],
                 overrides=[], w=4))
     p.append(ts("Process resident memory",
@@ -606,7 +606,7 @@ def discovery():
                    "Registries the exporter watches and the OpenIM generation whose service names it checks. "
                    "ZooKeeper in this list is OpenIMZooKeeperDiscoveryInUse (info): migrate to etcd.", "none",
                    ["max by (%s, registry, generation) (openim_discovery_registry_info%s)" % (DEP, s())],
-                   alerts=("OpenIMZooKeeperDiscoveryInUse",)))
+                   alerts=("OpenIMZooKeeperDiscoveryInUse",), w=8))
     p.append(ts("\"produced zero addresses\" logged, by caller",
                 "Callers logging grpc's resolver error: discovery seen from the callers' side. Normal: 0.", "ops",
                 [(sig_rate("zero_addresses"), "{{service}}")], alerts=("OpenIMResolverZeroAddressesLogged",)))
@@ -672,12 +672,12 @@ def kafka():
 
 def seq():
     p = [row("States")]
-    p.append(seq_state_stat("allocator_ahead", "OpenIMSeqAllocatorAhead", RED))
-    p.append(seq_state_stat("mongo_behind", "OpenIMSeqMongoBehind", ORANGE))
+    p.append(seq_state_stat("allocator_ahead", "OpenIMSeqAllocatorAhead", RED) | {"_h": 8})
+    p.append(seq_state_stat("mongo_behind", "OpenIMSeqMongoBehind", ORANGE) | {"_h": 8})
     p.append(stat("Conversations redis_missing",
                   "No MALLOC_SEQ key in Redis: rebuilt lazily from Mongo, so no fault alone (never red).", "short",
                   [("max by (%s) (openim_seq_conversations%s)" % (DEP, s('state="redis_missing"')), "{{namespace}}")],
-                  thresholds=steps(BLUE)))
+                  thresholds=steps(BLUE), h=8))
     p.append(ts("Conversations by state",
                 "Conversations per seq state over time (max over replicas). ok is the bulk; allocator_ahead (Redis "
                 "above Mongo seq.max_seq) and mongo_behind (not persisted) are faults; stalled means CURR did not move "
