@@ -62,7 +62,6 @@ def var_query(name, label, depends):
         "name": name, "label": label, "type": "query",
         "datasource": {"type": "prometheus", "uid": "${datasource}"},
         "query": {"query": q, "refId": "PrometheusVariableQueryEditor-VariableQuery"},
-        "definition": q,
         "refresh": 2,  # on time range change
         "includeAll": True, "allValue": ".*", "multi": True,
         "current": {"selected": True, "text": ["All"], "value": ["$__all"]},
@@ -74,7 +73,7 @@ def var_query(name, label, depends):
 def variables():
     return [
         {"name": "datasource", "label": "Data source", "type": "datasource", "query": "prometheus",
-         "current": {}, "options": [], "refresh": 1, "regex": "", "hide": 0, "includeAll": False, "multi": False},
+         "options": [], "refresh": 1, "regex": "", "hide": 0, "includeAll": False, "multi": False},
         var_query("cluster", "cluster", []),
         var_query("namespace", "namespace", ["cluster"]),
         var_query("job", "job", ["cluster", "namespace"]),
@@ -112,12 +111,16 @@ def mapping(values):
                                           for i, (k, (t, c)) in enumerate(values.items())}}]
 
 
+def link(title, url, new_tab):
+    """A panel link, with every field @grafana/schema's DashboardLink lists."""
+    return {"title": title, "url": url, "targetBlank": new_tab, "type": "link", "icon": "external link",
+            "tooltip": "", "tags": [], "asDropdown": False, "includeVars": False, "keepTime": False}
+
+
 def links(*alerts, extra=()):
-    out = []
-    for a in alerts:
-        out.append({"title": "Runbook: " + a, "url": RUNBOOKS[a], "targetBlank": True})
-    for title, uid in extra:
-        out.append({"title": title, "url": "/d/%s?${__url_time_range}&${__all_variables}" % uid})
+    out = [link("Runbook: " + a, RUNBOOKS[a], True) for a in alerts]
+    # the URL itself carries time range and variables (panel links do not honour keepTime/includeVars)
+    out += [link(title, "/d/%s?${__url_time_range}&${__all_variables}" % uid, False) for title, uid in extra]
     return out
 
 
@@ -389,7 +392,7 @@ def overview():
                                       'alertname="OpenIMResolverZeroAddressesLogged", service=~".*gateway.*"']),
         ], mappings=LANE, thresholds=steps(GREEN, (YELLOW, 1), (ORANGE, 2), (RED, 3)), w=16, h=9,
         drill=tuple(DRILL[k] for k in ("discovery", "kafka", "seq", "logs"))))
-    p[-1]["links"].insert(0, {"title": "Runbooks", "url": RUNBOOK_INDEX, "targetBlank": True})
+    p[-1]["links"].insert(0, link("Runbooks", RUNBOOK_INDEX, True))
     alerts_table = table("OpenIM alerts (firing and pending)", (
         "Every OpenIM alert now firing or pending, from this Prometheus' ALERTS series. Empty is normal. Click an "
         "alert name for its runbook."), "none",
@@ -398,7 +401,7 @@ def overview():
         overrides=[{"matcher": {"id": "byName", "options": "alertname"}, "properties": [{"id": "links", "value": [
             {"title": "Runbook", "url": "https://github.com/openim-exporter/openim-exporter/blob/main/docs/runbooks/"
                                         "${__value.text}.md", "targetBlank": True}]}]}])
-    alerts_table["links"] = [{"title": "Runbooks", "url": RUNBOOK_INDEX, "targetBlank": True}]
+    alerts_table["links"] = [link("Runbooks", RUNBOOK_INDEX, True)]
     p.append(alerts_table)
 
     # 2.1 API

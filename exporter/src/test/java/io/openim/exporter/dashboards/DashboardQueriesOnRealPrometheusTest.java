@@ -122,7 +122,7 @@ class DashboardQueriesOnRealPrometheusTest {
                 if (!v.path("type").asText().equals("query")) {
                     continue;
                 }
-                Matcher m = LABEL_VALUES.matcher(v.path("definition").asText());
+                Matcher m = LABEL_VALUES.matcher(v.path("query").path("query").asText());
                 assertTrue(m.matches(), d.uid() + " " + v.path("name") + ": not label_values(selector, label)");
                 String promql = "count by (" + m.group(2) + ") (" + substitute(m.group(1)) + ")";
                 JsonNode answer = query(prometheus, promql);
