@@ -35,9 +35,12 @@ public final class OpenImTraffic implements AutoCloseable {
      */
     public record Rates(double messages, double mongoInsertFailures, boolean mongoStuck, double tokenInvalid,
                         double offlinePushFailures, int onlineUsers, double logins) {
-        /** The {@link Demo}'s traffic: 20 messages/s into toRedis, toMongo stuck, its log's mongo_insert_error rate. */
+        /**
+         * The {@link Demo}'s traffic and faults: its producer's 20 messages/s into toRedis ({@link KafkaDemo}), the
+         * toMongo consumer stuck, Mongo insert failures at the rate its log writes mongo_insert_error.
+         */
         public static Rates demo() {
-            return new Rates(20, 0.2, true, 0.5, 0.3, 400, 1);
+            return new Rates(20, Demo.LOG_RATES.get("mongo_insert_error"), Demo.STUCK_GROUP.equals("mongo"), 0.5, 0.3, 400, 1);
         }
     }
 
