@@ -108,6 +108,13 @@ class DashboardQueriesOnRealPrometheusTest {
         assertTrue(lanes.get("RPC and discovery (2.2)") >= 1, lanes.toString());
         assertTrue(lanes.get("toMongo / MongoDB (2.4)") >= 1, lanes.toString());
         assertEquals(0, lanes.get("API (2.1)"), lanes.toString());
+
+        // main's shape: all six processes export online_user_num, five of them 0; the panel's sum is the gateway's
+        Panel online = DashboardFiles.dashboards().stream().filter(d -> d.uid().equals("openim-overview"))
+                .flatMap(d -> d.panels().stream()).filter(p -> p.title().equals("Online users")).findFirst().orElseThrow();
+        JsonNode users = result(prometheus, substitute(online.exprs().get(0)));
+        assertEquals(1, users.size(), users.toString());
+        assertEquals(OpenImTraffic.Rates.demo().onlineUsers(), users.get(0).path("value").path(1).asDouble(), users.toString());
     }
 
     @Test
