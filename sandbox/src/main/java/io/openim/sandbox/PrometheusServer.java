@@ -12,11 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real Prometheus (Debian's {@code prometheus}) as a child process on a free 127.0.0.1 port, scraping
- * one target every second and evaluating the given rule files every second: the way to check that the
+ * its targets every second and evaluating the given rule files every second: the way to check that the
  * exporter's series and the alert pack fit together.
  */
 public final class PrometheusServer extends ServerProcess {
@@ -24,28 +25,36 @@ public final class PrometheusServer extends ServerProcess {
 
     private final Path binary;
     private final int port;
-    private final String target;
+    private final Map<String, List<String>> targetsByJob;
     private final List<Path> ruleFiles;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    private PrometheusServer(Path binary, Path dir, int port, String target, List<Path> ruleFiles) {
+    private PrometheusServer(Path binary, Path dir, int port, Map<String, List<String>> targetsByJob, List<Path> ruleFiles) {
         super("prometheus", dir, Duration.ofSeconds(10));
         this.binary = binary;
         this.port = port;
-        this.target = target;
+        this.targetsByJob = Map.copyOf(targetsByJob);
         this.ruleFiles = List.copyOf(ruleFiles);
     }
 
     /** Starts Prometheus scraping {@code target} ("host:port") with {@code ruleFiles} loaded; waits until ready. */
     public static PrometheusServer start(String target, List<Path> ruleFiles) {
+        return start(Map.of("openim-exporter", List.of(target)), ruleFiles);
+    }
+
+    /** Starts Prometheus scraping each job's targets ("host:port") with {@code ruleFiles} loaded; waits until ready. */
+    public static PrometheusServer start(Map<String, List<String>> targetsByJob, List<Path> ruleFiles) {
         Path binary = binary("prometheus", "prometheus");
-        return startInTempDir("prometheus", 1, dir -> new PrometheusServer(binary, dir, Ports.free(), target, ruleFiles));
+        return startInTempDir("prometheus", 1, dir -> new PrometheusServer(binary, dir, Ports.free(), targetsByJob, ruleFiles));
     }
 
     @Override
     void prepare() {
         StringBuilder rules = new StringBuilder();
         ruleFiles.forEach(f -> rules.append("  - ").append(f.toAbsolutePath()).append('\n'));
+        StringBuilder jobs = new StringBuilder();
+        targetsByJob.forEach((job, targets) -> jobs.append("  - job_name: ").append(job)
+                .append("\n    static_configs:\n      - targets: [\"").append(String.join("\", \"", targets)).append("\"]\n"));
         try {
             Files.writeString(dir.resolve("prometheus.yml"), """
                     global:
@@ -53,10 +62,7 @@ public final class PrometheusServer extends ServerProcess {
                       evaluation_interval: 1s
                     rule_files:
                     %sscrape_configs:
-                      - job_name: openim-exporter
-                        static_configs:
-                          - targets: ["%s"]
-                    """.formatted(rules, target));
+                    %s""".formatted(rules, jobs));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write prometheus.yml", e);
         }
