@@ -1,6 +1,7 @@
 package io.openim.exporter.dashboards;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.openim.exporter.Modules;
 import io.openim.exporter.dashboards.DashboardFiles.Dashboard;
 import io.openim.exporter.dashboards.DashboardFiles.Panel;
 import io.openim.exporter.dashboards.DashboardFiles.Rule;
@@ -257,6 +258,22 @@ class DashboardConventionsTest {
                         && p.exprs().stream().anyMatch(e -> metrics.stream().anyMatch(e::contains)));
                 if (r.runbookUrl().isBlank() || !linked) {
                     problems.add(r.name() + ": no panel links " + r.runbookUrl() + " and queries one of " + metrics);
+                }
+            }
+        });
+    }
+
+    @Test
+    void everyExporterMetricAQueryNamesIsOneTheModulesDeclare() {
+        Set<String> known = new HashSet<>();
+        Modules.families().forEach(f -> known.add(f.sampleName()));
+        check(problems -> {
+            for (Dashboard d : DashboardFiles.dashboards()) {
+                for (Panel p : d.panels()) {
+                    for (String expr : p.exprs()) {
+                        metrics(expr).stream().filter(m -> m.startsWith("openim_") && !known.contains(m))
+                                .forEach(m -> problems.add(p + ": " + m + " is not a metric the exporter declares"));
+                    }
                 }
             }
         });
