@@ -2,7 +2,7 @@ package io.openim.exporter.kafka;
 
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
-import io.openim.exporter.TestKafka;
+import io.openim.exporter.SharedServers;
 import io.openim.sandbox.KafkaBroker;
 import io.openim.sandbox.KafkaPipeline;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,7 +20,7 @@ final class KafkaFixtures {
     }
 
     static void createTopic(String topic, int partitions) {
-        try (Admin admin = TestKafka.broker().admin()) {
+        try (Admin admin = SharedServers.kafka().admin()) {
             KafkaPipeline.createTopics(admin, List.of(topic), partitions);
         }
     }
@@ -33,7 +33,7 @@ final class KafkaFixtures {
                 m.put(new TopicPartition(topic, p), new OffsetAndMetadata(offsetPerPartition[p]));
             }
         }
-        try (Admin admin = TestKafka.broker().admin()) {
+        try (Admin admin = SharedServers.kafka().admin()) {
             admin.alterConsumerGroupOffsets(group, m).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot commit for " + group + ": " + e, e);
@@ -41,7 +41,7 @@ final class KafkaFixtures {
     }
 
     static void deleteGroup(String group) {
-        try (Admin admin = TestKafka.broker().admin()) {
+        try (Admin admin = SharedServers.kafka().admin()) {
             admin.deleteConsumerGroups(List.of(group)).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot delete " + group + ": " + e, e);
@@ -58,6 +58,6 @@ final class KafkaFixtures {
     }
 
     static KafkaBroker broker() {
-        return TestKafka.broker();
+        return SharedServers.kafka();
     }
 }
