@@ -20,11 +20,11 @@ import java.util.function.Supplier;
 
 /**
  * The real servers every test class shares, each started once per test run on first use (surefire runs all classes
- * in one JVM) and stopped by its own shutdown hook: etcd, ZooKeeper, Redis (Debian packages, as processes), an
+ * in one JVM) and stopped when that JVM exits: etcd, ZooKeeper, Redis (Debian packages, as processes), an
  * in-JVM MongoDB and a KRaft Kafka broker (a child JVM). A server a test stopped is started again by the next caller.
  * A missing server binary fails the test that asked for it, loudly: nothing is skipped.
  *
- * <p>Tests keep apart on the shared servers by name, never by a server of their own: an etcd root, ZooKeeper schema,
+ * <p>Tests keep apart on the shared servers by name: an etcd root, ZooKeeper schema,
  * Kafka topic or group from {@link #unique}, a Redis database number and Mongo database from {@link #nextDb}. A test
  * that needs a whole server to itself (authentication on, an outage of both registries) starts one and hands it to
  * its {@link Closer}.
@@ -34,9 +34,10 @@ public final class SharedServers {
     private static MongoClient mongoClient;
     private static RedisClient redisClient;
 
-    private static final Shared<EtcdServer> ETCD = new Shared<>(EtcdServer::start, EtcdServer::isRunning, EtcdServer::restart);
-    private static final Shared<ZooKeeperServer> ZOOKEEPER = new Shared<>(ZooKeeperServer::start, z -> true, z -> { });
-    private static final Shared<RedisServer> REDIS = new Shared<>(RedisServer::start, RedisServer::isRunning, RedisServer::restart);
+    // child processes (etcd, Redis, Kafka) stop themselves at JVM exit; the in-JVM ones are closed here then
+    private static final Shared<EtcdServer> ETCD = new Shared<>(EtcdServer::start, EtcdServer::isRunning, EtcdServer::restart, false);
+    private static final Shared<ZooKeeperServer> ZOOKEEPER = new Shared<>(ZooKeeperServer::start, z -> true, z -> { }, true);
+    private static final Shared<RedisServer> REDIS = new Shared<>(RedisServer::start, RedisServer::isRunning, RedisServer::restart, false);
     private static final Shared<InJvmMongo> MONGO = new Shared<>(InJvmMongo::start, InJvmMongo::isRunning, m -> {
         m.restart();
         if (mongoClient != null) {
@@ -44,29 +45,45 @@ public final class SharedServers {
             mongoClient.close();
             mongoClient = null;
         }
-    });
-    private static final Shared<KafkaBroker> KAFKA = new Shared<>(KafkaBroker::start, KafkaBroker::isRunning, KafkaBroker::restart);
+    }, true);
+    private static final Shared<KafkaBroker> KAFKA = new Shared<>(KafkaBroker::start, KafkaBroker::isRunning, KafkaBroker::restart, false);
 
     private SharedServers() {
     }
 
-    /** One lazily started server: started on first use, restarted when a test left it stopped. Written once for all five. */
-    private static final class Shared<S> {
+    /**
+     * One lazily started server: started on first use, restarted when a test left it stopped, and with
+     * {@code closeAtExit} closed when the test JVM exits (so the in-JVM ZooKeeper's data dir does not outlive the
+     * run). Written once for all five.
+     */
+    private static final class Shared<S extends AutoCloseable> {
         private final Supplier<S> start;
         private final Predicate<S> running;
         private final Consumer<S> restart;
+        private final boolean closeAtExit;
         private S server;
 
-        Shared(Supplier<S> start, Predicate<S> running, Consumer<S> restart) {
+        Shared(Supplier<S> start, Predicate<S> running, Consumer<S> restart, boolean closeAtExit) {
             this.start = start;
             this.running = running;
             this.restart = restart;
+            this.closeAtExit = closeAtExit;
         }
 
         S get() {
             synchronized (SharedServers.class) {
                 if (server == null) {
                     server = start.get();  // throws when the binary is missing: the test fails, it is not skipped
+                    if (closeAtExit) {
+                        S started = server;
+                        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                            try {
+                                started.close();
+                            } catch (Exception e) {
+                                System.err.println("closing shared " + started.getClass().getSimpleName() + " at exit: " + e);
+                            }
+                        }, "shared-" + started.getClass().getSimpleName()));
+                    }
                 } else if (!running.test(server)) {
                     restart.accept(server);
                 }

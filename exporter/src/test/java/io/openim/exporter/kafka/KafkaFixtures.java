@@ -3,7 +3,6 @@ package io.openim.exporter.kafka;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
 import io.openim.exporter.SharedServers;
-import io.openim.sandbox.KafkaBroker;
 import io.openim.sandbox.KafkaPipeline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -55,9 +54,5 @@ final class KafkaFixtures {
     static void awaitAbsent(Exporter e, String name, String... labels) {
         Scrape.await(Duration.ofSeconds(30), () -> !Scrape.of(e.port()).has(name, labels),
                 () -> name + " " + String.join(",", labels) + " still present:\n" + Scrape.of(e.port()).text());
-    }
-
-    static KafkaBroker broker() {
-        return SharedServers.kafka();
     }
 }
