@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AlertsOnRealPrometheusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @RegisterExtension
     final Closer closer = new Closer();
 

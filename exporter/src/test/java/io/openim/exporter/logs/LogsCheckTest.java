@@ -37,14 +37,13 @@ class LogsCheckTest {
 
     @TempDir
     Path dir;
+
     @RegisterExtension
     final Closer closer = new Closer();
 
     private LogsCheck check(String start, String stateFile, List<LogsSettings.Signature> extra) {
-        LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(), start,
-                stateFile, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, extra));
-        closer.keep(c);
-        return c;
+        return closer.keep(new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(), start,
+                stateFile, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, extra)));
     }
 
     private LogsCheck check(String start) {
