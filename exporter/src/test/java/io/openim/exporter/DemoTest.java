@@ -17,7 +17,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,7 +40,6 @@ class DemoTest {
             assertTrue(cfg.section(DiscoverySettings.class).enabled() && cfg.section(DiscoverySettings.class).etcd().enabled() && cfg.section(DiscoverySettings.class).zookeeper().enabled());
             assertTrue(cfg.section(KafkaSettings.class).enabled(), "kafka");
             assertFalse(cfg.section(KafkaSettings.class).address().isEmpty());
-            assertNotNull(cfg.section(SeqSettings.class), "seq");
             assertTrue(cfg.section(SeqSettings.class).enabled(), "seq");
             assertTrue(cfg.section(LogsSettings.class).enabled(), "logs");
             assertEquals("beginning", cfg.section(LogsSettings.class).start());

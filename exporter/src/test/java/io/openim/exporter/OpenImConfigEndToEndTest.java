@@ -6,8 +6,8 @@ import io.openim.sandbox.Generation;
 import io.openim.sandbox.LiveEndpoint;
 import io.openim.sandbox.OpenImConfigDir;
 import io.openim.sandbox.ZooKeeperRegistrant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -26,12 +26,8 @@ class OpenImConfigEndToEndTest {
     @TempDir
     Path dir;
 
-    private final Closer closer = new Closer();
-
-    @AfterEach
-    void close() throws Exception {
-        closer.close();
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private Exporter start(Generation gen, String registry) throws Exception {
         Path openim = OpenImConfigDir.write(gen, dir.resolve("config"), registry);
@@ -61,9 +57,9 @@ class OpenImConfigEndToEndTest {
 
     @Test
     void v38DirectoryWatchesEtcd() throws Exception {
-        EtcdRegistrant reg = closer.keep(new EtcdRegistrant(TestServers.etcd().endpoint(), "openim", 30));
+        EtcdRegistrant reg = closer.keep(new EtcdRegistrant(SharedServers.etcd().endpoint(), "openim", 30));
         registerAllBut(Generation.V3_8, "auth", reg::register);
-        Exporter e = start(Generation.V3_8, TestServers.etcd().endpoint());
+        Exporter e = start(Generation.V3_8, SharedServers.etcd().endpoint());
         await(e, "openim_discovery_endpoints", 1, "registry", "etcd", "service", "messageGateway");
         await(e, "openim_discovery_endpoints", 0, "registry", "etcd", "service", "auth");
         assertFalse(Scrape.of(e.port()).has("openim_exporter_source_up", "source", "zookeeper"),
@@ -72,9 +68,9 @@ class OpenImConfigEndToEndTest {
 
     @Test
     void mainDirectoryUsesRpcServiceNames() throws Exception {
-        EtcdRegistrant reg = closer.keep(new EtcdRegistrant(TestServers.etcd().endpoint(), "openim", 30));
+        EtcdRegistrant reg = closer.keep(new EtcdRegistrant(SharedServers.etcd().endpoint(), "openim", 30));
         registerAllBut(Generation.MAIN, "msg-rpc-service", reg::register);
-        Exporter e = start(Generation.MAIN, TestServers.etcd().endpoint());
+        Exporter e = start(Generation.MAIN, SharedServers.etcd().endpoint());
         await(e, "openim_discovery_endpoints", 1, "registry", "etcd", "service", "messagegateway-rpc-service");
         await(e, "openim_discovery_endpoints", 0, "registry", "etcd", "service", "msg-rpc-service");
         assertEquals(1, Scrape.of(e.port()).value("openim_discovery_registry_info", "generation", "main").orElseThrow());
@@ -82,9 +78,9 @@ class OpenImConfigEndToEndTest {
 
     @Test
     void v37DirectoryWatchesZooKeeper() throws Exception {
-        ZooKeeperRegistrant reg = closer.keep(new ZooKeeperRegistrant(TestServers.zookeeper().connectString(), "openim", 10_000));
+        ZooKeeperRegistrant reg = closer.keep(new ZooKeeperRegistrant(SharedServers.zookeeper().connectString(), "openim", 10_000));
         registerAllBut(Generation.V3_7, "conversation", reg::register);
-        Exporter e = start(Generation.V3_7, TestServers.zookeeper().connectString());
+        Exporter e = start(Generation.V3_7, SharedServers.zookeeper().connectString());
         await(e, "openim_discovery_endpoints", 1, "registry", "zookeeper", "service", "user");
         await(e, "openim_discovery_endpoints", 0, "registry", "zookeeper", "service", "conversation");
         assertFalse(Scrape.of(e.port()).has("openim_exporter_source_up", "source", "etcd"));

@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
+import io.openim.exporter.SharedServers;
 import io.openim.exporter.TestExporter;
-import io.openim.exporter.TestKafka;
-import io.openim.exporter.TestServers;
 import io.openim.sandbox.EtcdRegistrant;
 import io.openim.sandbox.Generation;
 import io.openim.sandbox.KafkaPipeline;
@@ -16,8 +15,8 @@ import io.openim.sandbox.MsgProducer;
 import io.openim.sandbox.PipelineConsumer;
 import io.openim.sandbox.PrometheusServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,12 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AlertsOnRealPrometheusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Closer closer = new Closer();
 
-    @AfterEach
-    void close() throws Exception {
-        closer.close();
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private record Active(String alertname, String service, String address, String state) {
     }
@@ -77,8 +73,8 @@ class AlertsOnRealPrometheusTest {
 
     @Test
     void zeroAddressesAndStaleEndpointBecomeAlertsFromRealSeries() throws Exception {
-        String root = TestServers.unique("openim");
-        EtcdRegistrant reg = closer.keep(new EtcdRegistrant(TestServers.etcd().endpoint(), root, 30));
+        String root = SharedServers.unique("openim");
+        EtcdRegistrant reg = closer.keep(new EtcdRegistrant(SharedServers.etcd().endpoint(), root, 30));
         String dead = LiveEndpoint.deadAddress();
         for (String svc : Generation.V3_8.services()) {
             if (svc.equals("third")) {
@@ -96,7 +92,7 @@ class AlertsOnRealPrometheusTest {
                     endpoints: ["%s"]
                     rootDirectory: %s
                     timeout: 500ms
-                """.formatted(TestServers.etcd().endpoint(), root)));
+                """.formatted(SharedServers.etcd().endpoint(), root)));
         Scrape.awaitValue(e, Duration.ofSeconds(10), "openim_discovery_endpoints", 0, "service", "push");
 
         Path repo = AlertPackTest.findRepoRoot(Path.of("").toAbsolutePath());
@@ -118,12 +114,12 @@ class AlertsOnRealPrometheusTest {
 
     @Test
     void pausedConsumerGroupMakesKafkaConsumerStalledPendingFromRealSeries() throws Exception {
-        String p = TestServers.unique("a");
+        String p = SharedServers.unique("a");
         String topic = p + "toPush";
         String stuck = p + "push";
         String healthy = p + "push2";
-        String bootstrap = TestKafka.broker().bootstrap();
-        try (Admin admin = TestKafka.broker().admin()) {
+        String bootstrap = SharedServers.kafka().bootstrap();
+        try (Admin admin = SharedServers.kafka().admin()) {
             KafkaPipeline.createTopics(admin, List.of(topic), 2);
         }
         PipelineConsumer paused = closer.keep(PipelineConsumer.start(bootstrap, stuck, topic, null, "earliest"));
@@ -150,7 +146,7 @@ class AlertsOnRealPrometheusTest {
         // stays in the group, heartbeats, commits nothing: STALL after half the window, STOP after all of it
         paused.pause();
 
-        Exporter e = closer.keep(TestExporter.start(TestKafka.config("groups: [" + stuck + ", " + healthy + "]", "statusWindow: 4")));
+        Exporter e = closer.keep(TestExporter.start(SharedServers.kafkaYaml("groups: [" + stuck + ", " + healthy + "]", "statusWindow: 4")));
         Path repo = AlertPackTest.findRepoRoot(Path.of("").toAbsolutePath());
         PrometheusServer prometheus = closer.keep(PrometheusServer.start("127.0.0.1:" + e.port(),
                 AlertPackTest.list(repo.resolve("alerts"), ".rules.yml")));

@@ -2,8 +2,9 @@ package io.openim.exporter.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
+import io.openim.exporter.Closer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
@@ -17,13 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LogSetupTest {
     private final PrintStream stderr = System.err;
 
-    @AfterEach
-    void restore() {
-        System.setErr(stderr);
-        LogSetup.configure("text", "info");
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private List<String> capture(String format, String level) {
+        // whatever happens below, the test leaves stderr and the exporter's logging as it found them
+        closer.keep(() -> {
+            System.setErr(stderr);
+            LogSetup.configure("text", "info");
+        });
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
         LogSetup.configure(format, level);

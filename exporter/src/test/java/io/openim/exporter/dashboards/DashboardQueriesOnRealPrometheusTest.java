@@ -12,8 +12,8 @@ import io.openim.sandbox.Demo;
 import io.openim.sandbox.Generation;
 import io.openim.sandbox.OpenImTraffic;
 import io.openim.sandbox.PrometheusServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -54,15 +54,11 @@ class DashboardQueriesOnRealPrometheusTest {
             Map.entry("openim-kafka / Broker read errors and dropped series / A",
                     "the broker is readable: openim_kafka_error is only exported while it is not"));
 
-    private final Closer closer = new Closer();
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void close() throws Exception {
-        closer.close();
-    }
 
     @Test
     void everyPanelQueryParsesAndTheSandboxsFaultsLightUpTheirPanels() throws Exception {

@@ -11,8 +11,8 @@ import io.openim.exporter.TestExporter;
 import io.openim.sandbox.EtcdRegistrant;
 import io.openim.sandbox.EtcdServer;
 import io.openim.sandbox.LiveEndpoint;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,12 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a down source with a clear error. Uses an etcd of its own, since auth applies to the whole server.
  */
 class EtcdAuthTest {
-    private final Closer closer = new Closer();
-
-    @AfterEach
-    void close() throws Exception {
-        closer.close();
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private static ByteSequence b(String s) {
         return ByteSequence.from(s, StandardCharsets.UTF_8);

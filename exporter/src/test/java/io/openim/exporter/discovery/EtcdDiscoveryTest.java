@@ -3,14 +3,14 @@ package io.openim.exporter.discovery;
 import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
+import io.openim.exporter.SharedServers;
 import io.openim.exporter.TestExporter;
-import io.openim.exporter.TestServers;
 import io.openim.sandbox.EtcdRegistrant;
 import io.openim.sandbox.Generation;
 import io.openim.sandbox.LiveEndpoint;
 import io.openim.sandbox.SilentServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -21,13 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Against a real etcd, with registrations written the way OpenIM v3.8 and main write them. */
 class EtcdDiscoveryTest {
-    private final String root = TestServers.unique("openim");
-    private final Closer closer = new Closer();
+    private final String root = SharedServers.unique("openim");
 
-    @AfterEach
-    void close() throws Exception {
-        closer.close();
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private <T extends AutoCloseable> T keep(T c) {
         return closer.keep(c);
@@ -44,11 +41,11 @@ class EtcdDiscoveryTest {
                     timeout: STORE_TIMEOUT
                     endpoints: ["%s"]
                     rootDirectory: %s
-                %s""".replace("STORE_TIMEOUT", TestServers.storeTimeout(interval)).formatted(interval, interval, TestServers.etcd().endpoint(), root, extra)));
+                %s""".replace("STORE_TIMEOUT", SharedServers.storeTimeout(interval)).formatted(interval, interval, SharedServers.etcd().endpoint(), root, extra)));
     }
 
     private EtcdRegistrant registrant(long ttl) {
-        return keep(new EtcdRegistrant(TestServers.etcd().endpoint(), root, ttl));
+        return keep(new EtcdRegistrant(SharedServers.etcd().endpoint(), root, ttl));
     }
 
     private static void await(Exporter e, String name, double expected, String... labels) {

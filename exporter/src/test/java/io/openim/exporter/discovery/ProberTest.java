@@ -2,11 +2,11 @@ package io.openim.exporter.discovery;
 
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.openim.exporter.Closer;
 import io.openim.sandbox.LiveEndpoint;
 import io.openim.sandbox.SilentServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -17,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Both probes against a real gRPC server, a TCP-only listener, a hung listener and a closed port. */
 class ProberTest {
     private static final Duration TIMEOUT = Duration.ofMillis(800);
-    private Server grpc;
+
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     /** Accepts and closes at once: a port that is open but speaks no gRPC. */
     private static final class TcpOnly implements AutoCloseable {
@@ -48,17 +50,10 @@ class ProberTest {
         }
     }
 
-    @BeforeEach
-    void startGrpc() throws Exception {
-        grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).build().start();
-    }
-
-    @AfterEach
-    void stopGrpc() {
-        grpc.shutdownNow();
-    }
-
-    private String grpcAddress() {
+    /** A real gRPC server on a free port, stopped when the test ends. */
+    private String grpcAddress() throws java.io.IOException {
+        Server grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).build().start();
+        closer.keep(grpc::shutdownNow);
         return "127.0.0.1:" + grpc.getPort();
     }
 

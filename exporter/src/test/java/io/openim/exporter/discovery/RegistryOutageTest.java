@@ -9,8 +9,8 @@ import io.openim.sandbox.EtcdServer;
 import io.openim.sandbox.LiveEndpoint;
 import io.openim.sandbox.ZooKeeperRegistrant;
 import io.openim.sandbox.ZooKeeperServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -23,12 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * and the other registry is not disturbed. Uses servers of its own, since it stops them.
  */
 class RegistryOutageTest {
-    private final Closer closer = new Closer();
-
-    @AfterEach
-    void close() throws Exception {
-        closer.close();
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private static void await(Exporter e, String name, double expected, String... labels) {
         Scrape.awaitValue(e, Duration.ofSeconds(20), name, expected, labels);

@@ -3,14 +3,14 @@ package io.openim.exporter.discovery;
 import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
+import io.openim.exporter.SharedServers;
 import io.openim.exporter.TestExporter;
-import io.openim.exporter.TestServers;
 import io.openim.sandbox.EtcdRegistrant;
 import io.openim.sandbox.Generation;
 import io.openim.sandbox.LiveEndpoint;
 import io.openim.sandbox.ZooKeeperRegistrant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -20,13 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Against a real ZooKeeper, with OpenIM v3.7's protected ephemeral sequential registrations. */
 class ZooKeeperDiscoveryTest {
-    private final String schema = TestServers.unique("openim");
-    private final Closer closer = new Closer();
+    private final String schema = SharedServers.unique("openim");
 
-    @AfterEach
-    void close() throws Exception {
-        closer.close();
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private Exporter exporter(String interval, boolean etcdToo, String root) throws Exception {
         return closer.keep(TestExporter.start("""
@@ -45,8 +42,8 @@ class ZooKeeperDiscoveryTest {
                     timeout: STORE_TIMEOUT
                     address: ["%s"]
                     schema: %s
-                """.replace("STORE_TIMEOUT", TestServers.storeTimeout(interval)).formatted(interval, interval, etcdToo, TestServers.etcd().endpoint(), root,
-                TestServers.zookeeper().connectString(), schema)));
+                """.replace("STORE_TIMEOUT", SharedServers.storeTimeout(interval)).formatted(interval, interval, etcdToo, SharedServers.etcd().endpoint(), root,
+                SharedServers.zookeeper().connectString(), schema)));
     }
 
     private ZooKeeperRegistrant registrant() {
@@ -54,7 +51,7 @@ class ZooKeeperDiscoveryTest {
     }
 
     private ZooKeeperRegistrant registrant(int sessionTimeoutMs) {
-        return closer.keep(new ZooKeeperRegistrant(TestServers.zookeeper().connectString(), schema, sessionTimeoutMs));
+        return closer.keep(new ZooKeeperRegistrant(SharedServers.zookeeper().connectString(), schema, sessionTimeoutMs));
     }
 
     private String live() {
@@ -111,8 +108,8 @@ class ZooKeeperDiscoveryTest {
 
     @Test
     void driftBetweenZooKeeperAndEtcdBothWays() throws Exception {
-        String root = TestServers.unique("openim");
-        EtcdRegistrant etcd = closer.keep(new EtcdRegistrant(TestServers.etcd().endpoint(), root, 30));
+        String root = SharedServers.unique("openim");
+        EtcdRegistrant etcd = closer.keep(new EtcdRegistrant(SharedServers.etcd().endpoint(), root, 30));
         ZooKeeperRegistrant zk = registrant();
         String both = live();
         String etcdOnly = live();

@@ -1,10 +1,11 @@
 package io.openim.exporter.http;
 
+import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.TestExporter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -22,16 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What a scraper negotiates from /metrics: format, compression, HEAD, the name[] filter. */
 class MetricsEndpointTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @RegisterExtension
+    static final Closer CLASS = Closer.afterAll();
+
     private static Exporter exporter;
 
     @BeforeAll
     static void start() throws Exception {
-        exporter = TestExporter.start("discovery:\n  enabled: false\n", true);
-    }
-
-    @AfterAll
-    static void stop() {
-        exporter.close();
+        exporter = CLASS.keep(TestExporter.start("discovery:\n  enabled: false\n", true));
     }
 
     private static HttpResponse<byte[]> get(String path, String... headers) throws IOException, InterruptedException {

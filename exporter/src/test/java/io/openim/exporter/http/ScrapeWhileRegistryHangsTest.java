@@ -3,13 +3,13 @@ package io.openim.exporter.http;
 import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
+import io.openim.exporter.SharedServers;
 import io.openim.exporter.TestExporter;
-import io.openim.exporter.TestServers;
 import io.openim.sandbox.LiveEndpoint;
 import io.openim.sandbox.SilentServer;
 import io.openim.sandbox.ZooKeeperRegistrant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -19,18 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A registry that accepts connections and never answers must not slow a scrape or the other registry. */
 class ScrapeWhileRegistryHangsTest {
-    private final Closer closer = new Closer();
-
-    @AfterEach
-    void close() throws Exception {
-        closer.close();
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void scrapeReturnsFastWhileEtcdHangs() throws Exception {
         SilentServer hung = closer.keep(new SilentServer());
-        String schema = TestServers.unique("openim");
-        ZooKeeperRegistrant zk = closer.keep(new ZooKeeperRegistrant(TestServers.zookeeper().connectString(), schema, 10_000));
+        String schema = SharedServers.unique("openim");
+        ZooKeeperRegistrant zk = closer.keep(new ZooKeeperRegistrant(SharedServers.zookeeper().connectString(), schema, 10_000));
         zk.register("user", closer.keep(new LiveEndpoint()).address());
         Exporter e = closer.keep(TestExporter.start("""
                 discovery:
@@ -44,7 +40,7 @@ class ScrapeWhileRegistryHangsTest {
                     timeout: 1s
                     address: ["%s"]
                     schema: %s
-                """.formatted(hung.address(), TestServers.zookeeper().connectString(), schema)));
+                """.formatted(hung.address(), SharedServers.zookeeper().connectString(), schema)));
 
         Scrape.await(Duration.ofSeconds(10), () -> Scrape.of(e.port()).value("openim_exporter_source_up", "source", "etcd").orElse(-1) == 0,
                 () -> Scrape.of(e.port()).text());

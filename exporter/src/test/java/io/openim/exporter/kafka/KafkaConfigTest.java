@@ -3,13 +3,13 @@ package io.openim.exporter.kafka;
 import io.openim.exporter.Cli;
 import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
-import io.openim.exporter.TestKafka;
+import io.openim.exporter.SharedServers;
 import io.openim.exporter.config.ConfigLoader;
 import io.openim.exporter.config.ExporterConfig;
 import io.openim.sandbox.KafkaBroker;
 import io.openim.sandbox.OpenImKafkaYml;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -27,12 +27,8 @@ class KafkaConfigTest {
     @TempDir
     Path dir;
 
-    private final Closer closer = new Closer();
-
-    @AfterEach
-    void close() throws Exception {
-        closer.close();
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void noSectionMeansOffAndAnEmptySectionMeansOpenImDefaults() throws Exception {
@@ -47,7 +43,7 @@ class KafkaConfigTest {
 
     @Test
     void openImKafkaYmlWithSaslConnectsToTheRealBroker() throws Exception {
-        KafkaBroker broker = TestKafka.broker();
+        KafkaBroker broker = SharedServers.kafka();
         Path openim = dir.resolve("config");
         OpenImKafkaYml.write(openim, broker.saslBootstrap(), KafkaBroker.PLAIN_USER, KafkaBroker.PLAIN_PASSWORD);
         Path overrides = Files.writeString(dir.resolve("exporter.yml"), """

@@ -2,8 +2,7 @@ package io.openim.exporter.kafka;
 
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
-import io.openim.exporter.TestKafka;
-import io.openim.sandbox.KafkaBroker;
+import io.openim.exporter.SharedServers;
 import io.openim.sandbox.KafkaPipeline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -20,7 +19,7 @@ final class KafkaFixtures {
     }
 
     static void createTopic(String topic, int partitions) {
-        try (Admin admin = TestKafka.broker().admin()) {
+        try (Admin admin = SharedServers.kafka().admin()) {
             KafkaPipeline.createTopics(admin, List.of(topic), partitions);
         }
     }
@@ -33,7 +32,7 @@ final class KafkaFixtures {
                 m.put(new TopicPartition(topic, p), new OffsetAndMetadata(offsetPerPartition[p]));
             }
         }
-        try (Admin admin = TestKafka.broker().admin()) {
+        try (Admin admin = SharedServers.kafka().admin()) {
             admin.alterConsumerGroupOffsets(group, m).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot commit for " + group + ": " + e, e);
@@ -41,7 +40,7 @@ final class KafkaFixtures {
     }
 
     static void deleteGroup(String group) {
-        try (Admin admin = TestKafka.broker().admin()) {
+        try (Admin admin = SharedServers.kafka().admin()) {
             admin.deleteConsumerGroups(List.of(group)).all().get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot delete " + group + ": " + e, e);
@@ -55,9 +54,5 @@ final class KafkaFixtures {
     static void awaitAbsent(Exporter e, String name, String... labels) {
         Scrape.await(Duration.ofSeconds(30), () -> !Scrape.of(e.port()).has(name, labels),
                 () -> name + " " + String.join(",", labels) + " still present:\n" + Scrape.of(e.port()).text());
-    }
-
-    static KafkaBroker broker() {
-        return TestKafka.broker();
     }
 }

@@ -1,17 +1,16 @@
 package io.openim.exporter.kafka;
 
-import io.openim.exporter.Promtool;
 import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
+import io.openim.exporter.Promtool;
 import io.openim.exporter.Scrape;
+import io.openim.exporter.SharedServers;
 import io.openim.exporter.TestExporter;
-import io.openim.exporter.TestKafka;
-import io.openim.exporter.TestServers;
 import io.openim.sandbox.KafkaBroker;
 import io.openim.sandbox.MsgProducer;
 import io.openim.sandbox.PipelineConsumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,21 +28,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Kafka check against a real KRaft broker, read through /metrics as Prometheus would. */
 class KafkaLagTest {
-    private final Closer closer = new Closer();
-    private final String p = TestServers.unique("k");
-
-    @AfterEach
-    void close() throws Exception {
-        closer.close();
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
+    private final String p = SharedServers.unique("k");
 
     private Exporter exporter(String... extra) throws Exception {
-        return closer.keep(TestExporter.start(TestKafka.config(extra)));
+        return closer.keep(TestExporter.start(SharedServers.kafkaYaml(extra)));
     }
 
     @Test
     void lagEqualsKafkasOwnConsumerGroupCommand() throws Exception {
-        KafkaBroker broker = TestKafka.broker();
+        KafkaBroker broker = SharedServers.kafka();
         String topic = p + "toRedis";
         String redis = p + "redis";
         String mongo = p + "mongo";
@@ -113,7 +108,7 @@ class KafkaLagTest {
 
     @Test
     void pausedConsumerGrowsLagAndSecondsAndGoesStallThenStop() throws Exception {
-        KafkaBroker broker = TestKafka.broker();
+        KafkaBroker broker = SharedServers.kafka();
         String topic = p + "toPush";
         String group = p + "push";
         createTopic(topic, 2);
@@ -169,7 +164,7 @@ class KafkaLagTest {
 
     @Test
     void idleTopicIsZeroSecondsAndOkAndLagWithoutWritesKeepsAging() throws Exception {
-        KafkaBroker broker = TestKafka.broker();
+        KafkaBroker broker = SharedServers.kafka();
         String topic = p + "toMongo";
         String group = p + "mongo";
         createTopic(topic, 1);
@@ -209,7 +204,7 @@ class KafkaLagTest {
         String group = p + "offlinePush";
         String ghost = p + "ghost";
         createTopic(topic, 2);
-        try (MsgProducer producer = new MsgProducer(TestKafka.broker().bootstrap())) {
+        try (MsgProducer producer = new MsgProducer(SharedServers.kafka().bootstrap())) {
             producer.send(topic, 10, 10);
         }
         commit(group, topic, 1, 1);

@@ -6,13 +6,12 @@ import ch.qos.logback.core.read.ListAppender;
 import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
+import io.openim.exporter.SharedServers;
 import io.openim.exporter.TestExporter;
-import io.openim.exporter.TestKafka;
-import io.openim.exporter.TestServers;
 import io.openim.exporter.runtime.Scheduler;
 import io.openim.sandbox.KafkaBroker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
@@ -28,17 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A broker that dies, wrong credentials, TLS trusted or not: the check degrades its own metrics and comes back by itself. */
 class KafkaOutageTest {
-    private final Closer closer = new Closer();
-    private final String p = TestServers.unique("o");
-
-    @AfterEach
-    void close() throws Exception {
-        closer.close();
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
+    private final String p = SharedServers.unique("o");
 
     @Test
     void brokerDownGivesSourceUpZeroAndRecoversWithoutRestart() throws Exception {
-        KafkaBroker broker = TestKafka.broker();
+        KafkaBroker broker = SharedServers.kafka();
         String topic = p + "toRedis";
         String group = p + "redis";
         createTopic(topic, 2);
@@ -69,7 +64,7 @@ class KafkaOutageTest {
 
     @Test
     void saslPlainAndScramWorkAndAWrongPasswordIsAClearErrorNotACrash() throws Exception {
-        KafkaBroker broker = TestKafka.broker();
+        KafkaBroker broker = SharedServers.kafka();
         Logger schedulerLog = (Logger) LoggerFactory.getLogger(Scheduler.class);
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         logged.start();
@@ -101,7 +96,7 @@ class KafkaOutageTest {
 
     @Test
     void tlsWithKafkaYmlsCaCrtConnectsAndAnUntrustedBrokerIsATlsError() throws Exception {
-        KafkaBroker broker = TestKafka.broker();
+        KafkaBroker broker = SharedServers.kafka();
         String base = "discovery:\n  enabled: false\nkafka:\n  address: ['" + broker.sslBootstrap() + "']\n"
                 + "  interval: 1s\n  timeout: 1s\n  tls:\n    enableTLS: true\n";
         Exporter trusted = closer.keep(TestExporter.start(base + "    caCrt: " + broker.caCertificate() + "\n"));

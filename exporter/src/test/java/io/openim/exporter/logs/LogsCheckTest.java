@@ -1,12 +1,13 @@
 package io.openim.exporter.logs;
 
 import io.openim.exporter.runtime.Deadline;
+import io.openim.exporter.Closer;
 import io.openim.exporter.Cycle;
 import io.openim.sandbox.OpenImLogWriter;
 import io.openim.sandbox.OpenImLogWriter.Format;
 import io.openim.sandbox.OpenImLogWriter.Kind;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,20 +37,13 @@ class LogsCheckTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
 
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     private LogsCheck check(String start, String stateFile, List<LogsSettings.Signature> extra) {
-        LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(), start,
-                stateFile, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, extra), java.time.Clock.systemUTC());
-        open.add(c);
-        return c;
+        return closer.keep(new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(), start,
+                stateFile, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, extra), java.time.Clock.systemUTC()));
     }
 
     private LogsCheck check(String start) {
@@ -166,7 +159,7 @@ class LogsCheckTest {
     void dateRotationOfTheSandboxWriterIsFollowed() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-05-16T23:59:00Z"));
         OpenImLogWriter w = new OpenImLogWriter(dir, Format.CONSOLE, clock);
-        open.add(w);
+        closer.keep(w);
         LogsCheck c = check("beginning");
         w.write(PIPE, 2);
         assertEquals(2, run(c).signature("broken_pipe"));
@@ -212,7 +205,7 @@ class LogsCheckTest {
         String glob = logs + "/openim-service-log.*";
         LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(glob), List.of(), "beginning", "",
                 Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()), java.time.Clock.systemUTC());
-        open.add(c);
+        closer.keep(c);
         assertEquals(3, run(c).signature("broken_pipe"));
         Path away = dir.resolve("logs-away");
         Files.move(logs, away); // a volume briefly gone: the glob's directory does not exist
@@ -265,7 +258,7 @@ class LogsCheckTest {
                 + OpenImLogWriter.cri(line.substring(a, b), true) + "\n");
         LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(), List.of(dir + "/pods/*/*/*.log"), "beginning",
                 "", Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()), java.time.Clock.systemUTC());
-        open.add(c);
+        closer.keep(c);
         LogsResult r = run(c);
         assertEquals(0, r.totalLines(), "partials wait for their final piece");
         append(podLog, OpenImLogWriter.cri(line.substring(b), false) + "\n"
@@ -302,7 +295,7 @@ class LogsCheckTest {
         append(dir.resolve("openim-service-log.2026-05-16"), sb.toString());
         LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(), "beginning",
                 "", Duration.ofSeconds(15), Duration.ofSeconds(10), 3, List.of()), java.time.Clock.systemUTC());
-        open.add(c);
+        closer.keep(c);
         LogsResult r = run(c);
         assertEquals(10, r.signature("broken_pipe"));
         assertEquals(7, r.signature("other", "broken_pipe"));
@@ -326,7 +319,7 @@ class LogsCheckTest {
         SteppingClock clock = new SteppingClock(Instant.parse("2026-05-16T12:00:00Z"), Duration.ofSeconds(4));
         LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(),
                 "beginning", "", Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()), clock);
-        open.add(c);
+        closer.keep(c);
         String source = dir + "/openim-service-log.*";
         LogsResult r = run(c, clock);
         long first = r.report(source).bytesRead();

@@ -49,6 +49,14 @@ class LogsExporterTest {
             long pipes = w.written("broken_pipe");
             Scrape.awaitValue(e, Duration.ofSeconds(30), "openim_log_signature_total", pipes,
                     "service", "openim-msggateway", "signature", "broken_pipe");
+            // the writer appends each kind separately, so the cycle that read the last broken pipe may have ended
+            // before the last lines of the other kinds: wait for the cycle that has read everything
+            Scrape.awaitValue(e, Duration.ofSeconds(30), "openim_log_lines_total", w.written("noise"),
+                    "service", "openim-rpc-user", "level", "info");
+            Scrape.awaitValue(e, Duration.ofSeconds(30), "openim_log_signature_total", w.written("subscribe_returned_normally"),
+                    "service", "openim-push", "signature", "subscribe_returned_normally");
+            Scrape.awaitValue(e, Duration.ofSeconds(30), "openim_log_signature_total", w.written("mongo_insert_error"),
+                    "service", "openim-msgtransfer", "signature", "mongo_insert_error");
             Scrape s = Scrape.of(e.port());
             assertEquals(w.written("subscribe_returned_normally"), s.value("openim_log_signature_total",
                     "service", "openim-push", "signature", "subscribe_returned_normally").orElseThrow());

@@ -2,11 +2,12 @@ package io.openim.exporter.seq;
 
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.openim.exporter.Cli;
-import io.openim.exporter.TestStores;
+import io.openim.exporter.Closer;
+import io.openim.exporter.SharedServers;
 import io.openim.sandbox.SeqWriter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,15 +17,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code diagnose seq} on each state, through the real command line, as the read-only Redis user. */
 class DiagnoseSeqTest {
-    private static StatefulRedisConnection<String, String> admin;
+    @RegisterExtension
+    static final Closer CLASS = Closer.afterAll();
+
     private static Path config;
     private static Path config37;
 
     @BeforeAll
     static void craft() throws Exception {
-        int db = TestStores.nextDb();
-        admin = TestStores.admin(db);
-        SeqWriter w = SeqWriter.v38(admin.sync(), TestStores.mongoDb("t" + db));
+        int db = SharedServers.nextDb();
+        StatefulRedisConnection<String, String> admin = CLASS.keep(SharedServers.redisAdmin(db));
+        SeqWriter w = SeqWriter.v38(admin.sync(), SharedServers.mongoDb("t" + db));
         long old = System.currentTimeMillis() - 600_000;
         w.send("si_ok_1", 5);
         w.send("si_ahead_1", 2);
@@ -39,22 +42,17 @@ class DiagnoseSeqTest {
         w.send("sg_lost", 3);
         admin.sync().hset("MALLOC_SEQ:sg_lost", "TIME", String.valueOf(old));
         config = Files.createTempFile("diag", ".yml");
-        Files.writeString(config, TestStores.seqYaml(db, "  grace: 1m\n"));
+        CLASS.keep(() -> Files.deleteIfExists(config));
+        Files.writeString(config, SharedServers.seqYaml(db, "  grace: 1m\n"));
 
-        int db37 = TestStores.nextDb();
-        SeqWriter w37 = SeqWriter.v37(TestStores.admin(db37).sync(), TestStores.mongoDb("t" + db37));
+        int db37 = SharedServers.nextDb();
+        SeqWriter w37 = SeqWriter.v37(CLASS.keep(SharedServers.redisAdmin(db37)).sync(), SharedServers.mongoDb("t" + db37));
         w37.send("si_a_b", 120);
         w37.stopMongoWriter();
         w37.send("si_c_d", 3);
         config37 = Files.createTempFile("diag37", ".yml");
-        Files.writeString(config37, TestStores.seqYaml(db37, "  generation: v3.7\n"));
-    }
-
-    @AfterAll
-    static void clean() throws Exception {
-        admin.close();
-        Files.deleteIfExists(config);
-        Files.deleteIfExists(config37);
+        CLASS.keep(() -> Files.deleteIfExists(config37));
+        Files.writeString(config37, SharedServers.seqYaml(db37, "  generation: v3.7\n"));
     }
 
     private static Cli diagnose(Path cfg, String... args) {

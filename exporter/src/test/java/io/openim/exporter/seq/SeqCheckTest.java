@@ -6,7 +6,7 @@ import io.openim.exporter.TestClock;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.openim.exporter.TestStores;
+import io.openim.exporter.SharedServers;
 import io.openim.sandbox.RedisServer;
 import io.openim.sandbox.SeqWriter;
 import org.junit.jupiter.api.Test;
@@ -26,9 +26,9 @@ class SeqCheckTest {
 
     @Test
     void everyStateOnCraftedV38Data() throws Exception {
-        int db = TestStores.nextDb();
-        try (StatefulRedisConnection<String, String> admin = TestStores.admin(db)) {
-            SeqWriter w = SeqWriter.v38(admin.sync(), TestStores.mongoDb("t" + db));
+        int db = SharedServers.nextDb();
+        try (StatefulRedisConnection<String, String> admin = SharedServers.redisAdmin(db)) {
+            SeqWriter w = SeqWriter.v38(admin.sync(), SharedServers.mongoDb("t" + db));
             w.send("si_ok_a", 5);
             // quiet for an hour: not hot, so not stalled when lag appears
             admin.sync().hset("MALLOC_SEQ:si_ok_a", "TIME", String.valueOf(System.currentTimeMillis() - HOUR));
@@ -79,9 +79,9 @@ class SeqCheckTest {
 
     @Test
     void mongoBehindClearsWhenTheWriterCatchesUp() throws Exception {
-        int db = TestStores.nextDb();
-        try (StatefulRedisConnection<String, String> admin = TestStores.admin(db)) {
-            SeqWriter w = SeqWriter.v38(admin.sync(), TestStores.mongoDb("t" + db));
+        int db = SharedServers.nextDb();
+        try (StatefulRedisConnection<String, String> admin = SharedServers.redisAdmin(db)) {
+            SeqWriter w = SeqWriter.v38(admin.sync(), SharedServers.mongoDb("t" + db));
             w.stopMongoWriter();
             w.send("si_x_y", 4);
             // allocated two minutes ago and still not in Mongo: behind at once, no need to wait out the grace
@@ -102,9 +102,9 @@ class SeqCheckTest {
 
     @Test
     void v37MaxSeqAgainstMsgDocuments() throws Exception {
-        int db = TestStores.nextDb();
-        try (StatefulRedisConnection<String, String> admin = TestStores.admin(db)) {
-            SeqWriter w = SeqWriter.v37(admin.sync(), TestStores.mongoDb("t" + db));
+        int db = SharedServers.nextDb();
+        try (StatefulRedisConnection<String, String> admin = SharedServers.redisAdmin(db)) {
+            SeqWriter w = SeqWriter.v37(admin.sync(), SharedServers.mongoDb("t" + db));
             w.send("si_a_b", 150);  // spans two msg documents
             w.stopMongoWriter();
             w.send("sg_g", 4);
@@ -124,9 +124,9 @@ class SeqCheckTest {
 
     @Test
     void hotConversationsStayTrackedOnlyWhileRecent() throws Exception {
-        int db = TestStores.nextDb();
-        try (StatefulRedisConnection<String, String> admin = TestStores.admin(db)) {
-            var mongo = TestStores.mongoDb("t" + db);
+        int db = SharedServers.nextDb();
+        try (StatefulRedisConnection<String, String> admin = SharedServers.redisAdmin(db)) {
+            var mongo = SharedServers.mongoDb("t" + db);
             io.openim.sandbox.SeqLoader.load(admin, mongo, "hot", 0, 3000, System.currentTimeMillis() - HOUR, true);
             SeqWriter w = SeqWriter.v38(admin.sync(), mongo);
             w.send("sg_active", 3);  // TIME now: hot
@@ -148,11 +148,11 @@ class SeqCheckTest {
 
     @Test
     void twoShardsSplitTheConversationsWithoutOverlap() throws Exception {
-        int db = TestStores.nextDb();
+        int db = SharedServers.nextDb();
         int n = 2000;
-        try (StatefulRedisConnection<String, String> admin = TestStores.admin(db)) {
-            io.openim.sandbox.SeqLoader.load(admin, TestStores.mongoDb("t" + db), "sh", 0, n, System.currentTimeMillis() - HOUR, true);
-            SeqWriter.v38(admin.sync(), TestStores.mongoDb("t" + db)).corruptCurr(io.openim.sandbox.SeqLoader.conversationId("sh", 3), 9999);
+        try (StatefulRedisConnection<String, String> admin = SharedServers.redisAdmin(db)) {
+            io.openim.sandbox.SeqLoader.load(admin, SharedServers.mongoDb("t" + db), "sh", 0, n, System.currentTimeMillis() - HOUR, true);
+            SeqWriter.v38(admin.sync(), SharedServers.mongoDb("t" + db)).corruptCurr(io.openim.sandbox.SeqLoader.conversationId("sh", 3), 9999);
             SeqResult a = sweep(db, "0/2");
             SeqResult b = sweep(db, "1/2");
             assertEquals(n - 1, a.count(SeqState.OK) + b.count(SeqState.OK), a.summary() + " / " + b.summary());
@@ -180,8 +180,8 @@ class SeqCheckTest {
 
     @Test
     void theReadOnlyUserCannotWrite() {
-        int db = TestStores.nextDb();
-        RedisServer redis = TestStores.redis();
+        int db = SharedServers.nextDb();
+        RedisServer redis = SharedServers.redis();
         io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create();
         try (StatefulRedisConnection<String, String> reader = client.connect(RedisURI.builder().withHost(redis.host())
                 .withPort(redis.port()).withAuthentication(RedisServer.READER_USER, RedisServer.READER_PASSWORD.toCharArray())

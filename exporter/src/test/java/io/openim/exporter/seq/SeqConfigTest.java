@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -96,10 +97,18 @@ class SeqConfigTest {
 
     @Test
     void stableShardHash() {
-        // CRC-32 of the UTF-8 ID: the same split on every replica and version
-        assertEquals(0xCBF43926L % 7, new java.util.zip.CRC32() {{ update("123456789".getBytes()); }}.getValue() % 7);
+        // CRC-32 (IEEE) of the UTF-8 ID, mod n: the same split on every replica and version. 0xCBF43926 is the
+        // published CRC-32 check value of "123456789": of the 7 shards exactly that one owns it.
+        assertEquals(List.of((int) (0xCBF43926L % 7)), owners("123456789", 7));
         ShardFilter s = new ShardFilter((int) (0xCBF43926L % 7), 7);
         assertTrue(s.owns("123456789"));
         assertFalse(new ShardFilter((int) ((0xCBF43926L + 1) % 7), 7).owns("123456789"));
+        // hashed as UTF-8 (CRC-32 0xFEFD5363, computed outside Java); UTF-16BE bytes would give shard 6, ISO-8859-1 4
+        assertEquals(List.of(1), owners("si_\u7528\u62371_\u7528\u62372", 7));
+    }
+
+    /** The shards of {@code n} that own {@code id}. */
+    private static List<Integer> owners(String id, int n) {
+        return IntStream.range(0, n).filter(i -> new ShardFilter(i, n).owns(id)).boxed().toList();
     }
 }

@@ -3,8 +3,8 @@ package io.openim.exporter.seq;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
+import io.openim.exporter.SharedServers;
 import io.openim.exporter.TestExporter;
-import io.openim.exporter.TestStores;
 import io.openim.sandbox.SeqLoader;
 import io.openim.sandbox.SeqWriter;
 import org.junit.jupiter.api.Test;
@@ -20,10 +20,10 @@ class SeqEndToEndTest {
 
     @Test
     void hundredThousandConversationsEndToEnd() throws Exception {
-        int db = TestStores.nextDb();
+        int db = SharedServers.nextDb();
         long old = System.currentTimeMillis() - 3_600_000;
-        try (StatefulRedisConnection<String, String> admin = TestStores.admin(db)) {
-            var mongo = TestStores.mongoDb("t" + db);
+        try (StatefulRedisConnection<String, String> admin = SharedServers.redisAdmin(db)) {
+            var mongo = SharedServers.mongoDb("t" + db);
             SeqLoader.load(admin, mongo, "e2e", 0, N, old, true);
             SeqWriter w = SeqWriter.v38(admin.sync(), mongo);
             w.corruptCurr(SeqLoader.conversationId("e2e", 7), 10_000);      // allocator_ahead, gap 10000 - 58
@@ -32,7 +32,7 @@ class SeqEndToEndTest {
             admin.sync().hset("MALLOC_SEQ:" + SeqLoader.conversationId("e2e", 8), "CURR", "12"); // 12 > persisted 9, old TIME
 
             long started = System.nanoTime();
-            try (Exporter e = TestExporter.start("discovery:\n  enabled: false\n" + TestStores.seqYaml(db,
+            try (Exporter e = TestExporter.start("discovery:\n  enabled: false\n" + SharedServers.seqYaml(db,
                     "  interval: 10s\n  timeout: 9s\n  opsPerSecond: 1000000\n", "3s"))) {
                 // a completed sweep publishes its duration
                 Scrape.await(Duration.ofSeconds(120), () -> !Double.isNaN(Scrape.value(e, "openim_seq_sweep_duration_seconds")),

@@ -3,8 +3,8 @@ package io.openim.exporter.seq;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
+import io.openim.exporter.SharedServers;
 import io.openim.exporter.TestExporter;
-import io.openim.exporter.TestStores;
 import io.openim.sandbox.SeqWriter;
 import org.junit.jupiter.api.Test;
 
@@ -23,43 +23,43 @@ class SeqOutageTest {
 
     @Test
     void redisAndMongoOutagesAndRecovery() throws Exception {
-        int db = TestStores.nextDb();
-        try (Exporter e = TestExporter.start("discovery:\n  enabled: false\n" + TestStores.seqYaml(db, "  interval: 1s\n  timeout: 900ms\n",
+        int db = SharedServers.nextDb();
+        try (Exporter e = TestExporter.start("discovery:\n  enabled: false\n" + SharedServers.seqYaml(db, "  interval: 1s\n  timeout: 900ms\n",
                 "300ms"))) {
             write(db);
             Scrape.awaitValue(e, WAIT, "openim_seq_conversations", 1, "state", "allocator_ahead");
 
-            TestStores.redis().stop();
+            SharedServers.redis().stop();
             Scrape.awaitValue(e, WAIT, "openim_exporter_source_up", 0, "source", "redis");
             Scrape s = Scrape.of(e.port());
             assertEquals(1, s.value("openim_exporter_source_up", "source", "mongo").orElseThrow(), s.text());
             assertFalse(s.has("openim_seq_conversations", "state", "ok"), "stale counts must leave /metrics:\n" + s.text());
             assertTrue(s.has("openim_seq_sweep_last_completed_timestamp_seconds"));
 
-            TestStores.redis();  // restarts it, empty (no persistence): write the state again
+            SharedServers.redis();  // restarts it, empty (no persistence): write the state again
             write(db);
             Scrape.awaitValue(e, WAIT, "openim_exporter_source_up", 1, "source", "redis");
             Scrape.awaitValue(e, WAIT, "openim_seq_conversations", 1, "state", "allocator_ahead");
 
-            TestStores.mongo().stop();
+            SharedServers.mongo().stop();
             Scrape.awaitValue(e, WAIT, "openim_exporter_source_up", 0, "source", "mongo");
             assertEquals(1, Scrape.value(e, "openim_exporter_source_up", "source", "redis"));
             assertFalse(Scrape.of(e.port()).has("openim_seq_conversations", "state", "allocator_ahead"));
 
-            TestStores.mongo();  // back on the same port
+            SharedServers.mongo();  // back on the same port
             Scrape.awaitValue(e, WAIT, "openim_exporter_source_up", 1, "source", "mongo");
             Scrape.awaitValue(e, WAIT, "openim_exporter_source_up", 1, "source", "redis");
             assertTrue(Scrape.of(e.port()).has("openim_seq_conversations", "state", "ok"));
         } finally {
-            TestStores.redis();
-            TestStores.mongo();
+            SharedServers.redis();
+            SharedServers.mongo();
         }
     }
 
     private static void write(int db) {
-        try (StatefulRedisConnection<String, String> admin = TestStores.admin(db)) {
+        try (StatefulRedisConnection<String, String> admin = SharedServers.redisAdmin(db)) {
             admin.sync().flushdb();
-            var mongo = TestStores.mongoDb("t" + db);
+            var mongo = SharedServers.mongoDb("t" + db);
             mongo.drop();
             SeqWriter w = SeqWriter.v38(admin.sync(), mongo);
             w.send("si_u_v", 3);

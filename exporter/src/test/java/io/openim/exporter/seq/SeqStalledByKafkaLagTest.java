@@ -4,9 +4,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
+import io.openim.exporter.SharedServers;
 import io.openim.exporter.TestExporter;
-import io.openim.exporter.TestKafka;
-import io.openim.exporter.TestStores;
 import io.openim.sandbox.KafkaPipeline;
 import io.openim.sandbox.MsgProducer;
 import io.openim.sandbox.PipelineConsumer;
@@ -15,8 +14,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,28 +46,22 @@ class SeqStalledByKafkaLagTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String STALLED = "stalled";
 
-    private final Closer closer = new Closer();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        try {
-            closer.close();
-        } finally {
-            deleteGroupAndTopic();
-        }
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
 
     @Test
     void pausedRedisGroupMakesFrozenConversationsStalledOnlyWhenTheKafkaCheckRuns() throws Exception {
-        String bootstrap = TestKafka.broker().bootstrap();
-        try (Admin admin = TestKafka.broker().admin()) {
+        // kept first, so closed last: after the consumer, producer and exporters below, even when the test fails
+        closer.keep(SeqStalledByKafkaLagTest::deleteGroupAndTopic);
+        String bootstrap = SharedServers.kafka().bootstrap();
+        try (Admin admin = SharedServers.kafka().admin()) {
             assertFalse(groupExists(admin), "group " + GROUP + " already on the shared broker: another test uses the fixed names");
             assertFalse(admin.listTopics().names().get().contains(TOPIC), "topic " + TOPIC + " already on the shared broker");
             KafkaPipeline.createTopics(admin, List.of(TOPIC), 2);
         }
-        int db = TestStores.nextDb();
-        StatefulRedisConnection<String, String> redis = closer.keep(TestStores.admin(db));
-        SeqWriter writer = SeqWriter.v38(redis.sync(), TestStores.mongoDb("t" + db));
+        int db = SharedServers.nextDb();
+        StatefulRedisConnection<String, String> redis = closer.keep(SharedServers.redisAdmin(db));
+        SeqWriter writer = SeqWriter.v38(redis.sync(), SharedServers.mongoDb("t" + db));
 
         PipelineConsumer consumer = closer.keep(PipelineConsumer.start(bootstrap, GROUP, TOPIC, null, "earliest"));
         RedisStage stage = closer.keep(new RedisStage(consumer, writer));
@@ -78,7 +71,7 @@ class SeqStalledByKafkaLagTest {
         producer.send(TOPIC, 4 * CONVERSATIONS, CONVERSATIONS);
         Scrape.await(WAIT, () -> stage.allocated() == 4 * CONVERSATIONS, () -> "allocated " + stage.allocated());
 
-        String seqSection = TestStores.seqYaml(db, "  interval: 1s\n  timeout: 900ms\n  grace: 2s\n  hotWindow: 1m\n", "400ms");
+        String seqSection = SharedServers.seqYaml(db, "  interval: 1s\n  timeout: 900ms\n  grace: 2s\n  hotWindow: 1m\n", "400ms");
         Exporter withKafka = closer.keep(TestExporter.start("discovery:\n  enabled: false\nkafka:\n  address: ['" + bootstrap + "']\n"
                 + "  groups: [" + GROUP + "]\n  interval: 1s\n  timeout: 1s\n  statusWindow: 4\n" + seqSection));
         Exporter seqOnly = closer.keep(TestExporter.start("discovery:\n  enabled: false\n" + seqSection));
@@ -188,7 +181,7 @@ class SeqStalledByKafkaLagTest {
 
     /** Removes the fixed names again, so no later test sees them; fails when they stay. */
     private static void deleteGroupAndTopic() throws Exception {
-        try (Admin admin = TestKafka.broker().admin()) {
+        try (Admin admin = SharedServers.kafka().admin()) {
             // the stopped consumer's LeaveGroup may still be in flight: the group is only deletable once empty
             Scrape.await(WAIT, () -> {
                 try {

@@ -1,6 +1,6 @@
 package io.openim.exporter.seq;
 
-import io.openim.exporter.TestStores;
+import io.openim.exporter.SharedServers;
 import io.openim.exporter.config.ConfigLoader;
 
 import java.nio.file.Files;
@@ -14,7 +14,7 @@ final class SeqTestConfig {
 
     static SeqSettings load(int db, String extra) throws Exception {
         Path file = Files.createTempFile("seq", ".yml");
-        Files.writeString(file, TestStores.seqYaml(db, extra));
+        Files.writeString(file, SharedServers.seqYaml(db, extra));
         try {
             return new ConfigLoader(Map.of()).load(file, null).section(SeqSettings.class);
         } finally {

@@ -13,7 +13,7 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.masterreplica.MasterReplica;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import io.lettuce.core.codec.StringCodec;
-import io.openim.exporter.TestStores;
+import io.openim.exporter.SharedServers;
 import io.openim.sandbox.RedisServer;
 import io.openim.sandbox.RedisTopology;
 import io.openim.sandbox.SeqWriter;
@@ -37,7 +37,7 @@ class SeqTopologyTest {
         try (RedisTopology cluster = RedisTopology.cluster()) {
             RedisClusterClient client = RedisClusterClient.create(RedisURI.create(cluster.adminUri()));
             try (StatefulRedisClusterConnection<String, String> c = client.connect()) {
-                MongoDatabase mongo = TestStores.mongoDb("cluster" + System.nanoTime());
+                MongoDatabase mongo = SharedServers.mongoDb("cluster" + System.nanoTime());
                 write(c.sync(), mongo);
                 assertCounts(config("cluster", cluster.nodes(), mongo));
             } finally {
@@ -52,7 +52,7 @@ class SeqTopologyTest {
             RedisClient client = RedisClient.create();
             try (StatefulRedisMasterReplicaConnection<String, String> c = MasterReplica.connect(client, StringCodec.UTF8,
                     RedisURI.create(sentinel.adminUri()))) {
-                MongoDatabase mongo = TestStores.mongoDb("sentinel" + System.nanoTime());
+                MongoDatabase mongo = SharedServers.mongoDb("sentinel" + System.nanoTime());
                 write(c.sync(), mongo);
                 assertCounts(config("sentinel", List.of(sentinel.sentinelAddress()), mongo));
             } finally {
@@ -68,7 +68,7 @@ class SeqTopologyTest {
             RedisURI admin = RedisURI.builder().withHost(tls.host()).withPort(tls.port()).withPassword(RedisServer.ADMIN_PASSWORD.toCharArray())
                     .withSsl(true).withVerifyPeer(io.lettuce.core.SslVerifyMode.NONE).build();
             try (var c = client.connect(admin)) {
-                MongoDatabase mongo = TestStores.mongoDb("tls" + System.nanoTime());
+                MongoDatabase mongo = SharedServers.mongoDb("tls" + System.nanoTime());
                 write(c.sync(), mongo);
                 SeqSettings trusted = config("standalone", List.of(tls.address()), mongo, new RedisSettings.Tls(true, tls.caFile().toString(), false));
                 assertCounts(trusted);
@@ -111,7 +111,7 @@ class SeqTopologyTest {
         return new SeqSettings(true, "v3.8", Duration.ofSeconds(30), Duration.ofSeconds(20), null, null, null, null, null, null, null, null,
                 new RedisSettings(mode, address, "mymaster", RedisServer.READER_USER, RedisServer.READER_PASSWORD, null, 0, tls,
                         Duration.ofSeconds(3)),
-                new MongoSettings(TestStores.mongo().uri(), null, mongo.getName(), null, null, null, null, Duration.ofSeconds(3)));
+                new MongoSettings(SharedServers.mongo().uri(), null, mongo.getName(), null, null, null, null, Duration.ofSeconds(3)));
     }
 
     private static void assertCounts(SeqSettings config) throws Exception {
