@@ -1,11 +1,11 @@
 package io.openim.exporter;
 
-import io.openim.exporter.logs.LogsSettings;
-import io.openim.exporter.seq.SeqSettings;
-import io.openim.exporter.kafka.KafkaSettings;
-import io.openim.exporter.discovery.DiscoverySettings;
 import io.openim.exporter.config.ConfigLoader;
 import io.openim.exporter.config.ExporterConfig;
+import io.openim.exporter.discovery.DiscoverySettings;
+import io.openim.exporter.kafka.KafkaSettings;
+import io.openim.exporter.logs.LogsSettings;
+import io.openim.exporter.seq.SeqSettings;
 import io.openim.sandbox.Demo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

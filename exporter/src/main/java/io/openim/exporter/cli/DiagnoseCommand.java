@@ -3,10 +3,10 @@ package io.openim.exporter.cli;
 import io.openim.exporter.config.ExporterConfig;
 import io.openim.exporter.seq.SeqDiagnosis;
 import io.openim.exporter.seq.SeqSettings;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.util.concurrent.Callable;
 

@@ -1,17 +1,17 @@
 package io.openim.exporter.cli;
 
+import io.openim.exporter.Exporter;
+import io.openim.exporter.Version;
 import io.openim.exporter.config.ConfigException;
 import io.openim.exporter.config.ConfigLoader;
 import io.openim.exporter.config.ConfigPrinter;
 import io.openim.exporter.config.ExporterConfig;
-import io.openim.exporter.Exporter;
-import io.openim.exporter.Version;
 import io.openim.exporter.seq.SeqSettings;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.net.BindException;

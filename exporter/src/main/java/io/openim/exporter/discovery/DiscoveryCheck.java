@@ -1,9 +1,9 @@
 package io.openim.exporter.discovery;
 
+import io.openim.exporter.config.Generation;
 import io.openim.exporter.runtime.Check;
 import io.openim.exporter.runtime.CheckResult;
 import io.openim.exporter.runtime.Deadline;
-import io.openim.exporter.config.Generation;
 import io.openim.exporter.runtime.SourceStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

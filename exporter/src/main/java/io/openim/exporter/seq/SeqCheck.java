@@ -2,9 +2,9 @@ package io.openim.exporter.seq;
 
 import com.mongodb.client.MongoClient;
 import io.openim.exporter.runtime.Check;
+import io.openim.exporter.runtime.CheckResult;
 import io.openim.exporter.runtime.Deadline;
 import io.openim.exporter.runtime.Errors;
-import io.openim.exporter.runtime.CheckResult;
 import io.openim.exporter.runtime.SourceStatus;
 import io.openim.exporter.stores.MongoConnections;
 import io.openim.exporter.stores.RedisConnections;

@@ -8,9 +8,9 @@ import io.openim.exporter.config.Secrets;
 import io.openim.exporter.stores.MongoSettings;
 import io.openim.exporter.stores.RedisSettings;
 
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,6 +1,5 @@
 package io.openim.exporter.kafka;
 
-import io.openim.exporter.config.ExporterConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package io.openim.exporter.logs;
 
-import io.openim.exporter.runtime.Deadline;
 import io.openim.exporter.Closer;
 import io.openim.exporter.Cycle;
-import io.openim.sandbox.OpenImLogWriter;
+import io.openim.exporter.runtime.Deadline;
 import io.openim.sandbox.OpenImLogWriter.Format;
 import io.openim.sandbox.OpenImLogWriter.Kind;
+import io.openim.sandbox.OpenImLogWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;

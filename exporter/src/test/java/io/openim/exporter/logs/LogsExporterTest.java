@@ -1,7 +1,7 @@
 package io.openim.exporter.logs;
 
-import io.openim.exporter.Promtool;
 import io.openim.exporter.Exporter;
+import io.openim.exporter.Promtool;
 import io.openim.exporter.Scrape;
 import io.openim.exporter.TestExporter;
 import io.openim.exporter.config.ConfigLoader;

@@ -2,8 +2,8 @@ package io.openim.exporter.metrics;
 
 import io.openim.exporter.Modules;
 import io.openim.exporter.runtime.Check;
-import io.openim.exporter.runtime.Deadline;
 import io.openim.exporter.runtime.CheckResult;
+import io.openim.exporter.runtime.Deadline;
 import io.openim.exporter.runtime.ResultStore;
 import io.openim.exporter.runtime.Scheduler;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;

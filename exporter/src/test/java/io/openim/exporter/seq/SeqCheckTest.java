@@ -1,16 +1,16 @@
 package io.openim.exporter.seq;
 
-import java.time.Clock;
-import io.openim.exporter.Cycle;
-import io.openim.exporter.TestClock;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.openim.exporter.Cycle;
 import io.openim.exporter.SharedServers;
+import io.openim.exporter.TestClock;
 import io.openim.sandbox.RedisServer;
 import io.openim.sandbox.SeqWriter;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalLong;

@@ -1,9 +1,9 @@
 package io.openim.exporter.seq;
 
-import io.openim.exporter.logs.LogsSettings;
-import io.openim.exporter.kafka.KafkaSettings;
 import io.openim.exporter.config.ConfigLoader;
 import io.openim.exporter.config.ExporterConfig;
+import io.openim.exporter.kafka.KafkaSettings;
+import io.openim.exporter.logs.LogsSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

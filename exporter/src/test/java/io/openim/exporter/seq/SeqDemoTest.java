@@ -1,14 +1,14 @@
 package io.openim.exporter.seq;
 
-import io.openim.exporter.config.ConfigLoader;
-import java.time.Clock;
-import io.openim.exporter.Cycle;
 import io.openim.exporter.Cli;
+import io.openim.exporter.Cycle;
+import io.openim.exporter.config.ConfigLoader;
 import io.openim.sandbox.SeqDemo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.OptionalLong;
 

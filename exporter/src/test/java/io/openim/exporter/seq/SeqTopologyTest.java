@@ -1,25 +1,25 @@
 package io.openim.exporter.seq;
 
-import java.time.Clock;
-import io.openim.exporter.Cycle;
-import io.openim.exporter.stores.MongoSettings;
-import io.openim.exporter.stores.RedisSettings;
 import com.mongodb.client.MongoDatabase;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.masterreplica.MasterReplica;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
-import io.lettuce.core.codec.StringCodec;
+import io.openim.exporter.Cycle;
 import io.openim.exporter.SharedServers;
+import io.openim.exporter.stores.MongoSettings;
+import io.openim.exporter.stores.RedisSettings;
 import io.openim.sandbox.RedisServer;
 import io.openim.sandbox.RedisTopology;
 import io.openim.sandbox.SeqWriter;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
