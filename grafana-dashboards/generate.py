@@ -43,7 +43,7 @@ RUNBOOK_INDEX = "https://github.com/openim-exporter/openim-exporter/blob/main/do
 SEL = 'cluster=~"$cluster", namespace=~"$namespace", job=~"$job", instance=~"$instance"'
 # ALERTS keep only the labels a rule keeps (no job/instance once aggregated)
 ALERT_SEL = 'cluster=~"$cluster", namespace=~"$namespace"'
-DEP = "cluster, namespace"  # labels that tell deployments apart: kept by every aggregation
+DEP = "cluster, namespace"  # labels that tell deployments apart, kept by every aggregation; set by scripts/deployment-labels.sh
 RI = "$__rate_interval"
 # metrics that name the jobs the variables offer: the exporter, and OpenIM's processes (v3.8.3 registers each
 # family only in its own process, main registers every family everywhere)

@@ -82,8 +82,13 @@ final class DashboardFiles {
     }
 
     static List<Dashboard> dashboards() {
+        return dashboards(repoRoot());
+    }
+
+    /** The dashboards under {@code root} (this checkout, or a copy of it). */
+    static List<Dashboard> dashboards(Path root) {
         List<Dashboard> out = new ArrayList<>();
-        for (Path f : list(repoRoot().resolve("grafana-dashboards"), ".json")) {
+        for (Path f : list(root.resolve("grafana-dashboards"), ".json")) {
             try {
                 out.add(new Dashboard(f, JSON.readTree(f.toFile())));
             } catch (IOException e) {
@@ -91,18 +96,26 @@ final class DashboardFiles {
             }
         }
         if (out.isEmpty()) {
-            throw new IllegalStateException("no dashboards in " + repoRoot().resolve("grafana-dashboards"));
+            throw new IllegalStateException("no dashboards in " + root.resolve("grafana-dashboards"));
         }
         return out;
     }
 
     static List<Path> ruleFiles() {
-        return list(repoRoot().resolve("alerts"), ".rules.yml");
+        return ruleFiles(repoRoot());
+    }
+
+    static List<Path> ruleFiles(Path root) {
+        return list(root.resolve("alerts"), ".rules.yml");
     }
 
     static List<Rule> rules() {
+        return rules(repoRoot());
+    }
+
+    static List<Rule> rules(Path root) {
         List<Rule> out = new ArrayList<>();
-        for (Path f : ruleFiles()) {
+        for (Path f : ruleFiles(root)) {
             try {
                 for (JsonNode g : YAML.readTree(f.toFile()).path("groups")) {
                     for (JsonNode r : g.path("rules")) {
