@@ -51,6 +51,9 @@ final class KafkaMetrics implements ResultMapper<KafkaResult> {
 
     @Override
     public void map(KafkaResult r, CheckState state, Samples samples) {
+        if (state.anyDown() && r.error().isEmpty()) {
+            return;  // the last good result, kept by a cycle that failed: stale (source_up says why)
+        }
         var lag = samples.of(LAG);
         var lagSum = samples.of(LAG_SUM);
         var lagMax = samples.of(LAG_MAX);

@@ -1,0 +1,43 @@
+package io.openim.exporter.kafka;
+
+import io.openim.exporter.runtime.CheckState;
+import io.openim.exporter.runtime.SourceStatus;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A good result kept by a cycle that failed is stale: no lag is shown from it, as for every check. */
+class KafkaMetricsTest {
+    private static final KafkaResult GOOD = new KafkaResult(
+            List.of(new KafkaResult.Group("redis", "Stable", 1, ConsumerStatus.OK,
+                    List.of(new KafkaResult.TopicLag("toRedis", 5, 5, 1.5, 1, 0, 0)))),
+            List.of(new KafkaResult.Topic("toRedis", 1, 100)),
+            List.of(new KafkaResult.PartitionLag("redis", "toRedis", 0, 5)), 0, "", List.of(SourceStatus.up("kafka")));
+
+    private static List<String> names(List<SourceStatus> sources) {
+        CheckState state = new CheckState("kafka", Duration.ofSeconds(15), List.of("kafka"), GOOD, sources, Instant.now(),
+                Duration.ofMillis(10), Instant.now(), 2, 1, "");
+        List<MetricSnapshot> out = new ArrayList<>();
+        new KafkaMetrics().mapState(state, out);
+        return out.stream().map(s -> s.getMetadata().getName()).toList();
+    }
+
+    @Test
+    void aFreshResultShowsItsLag() {
+        List<String> names = names(List.of(SourceStatus.up("kafka")));
+        assertTrue(names.contains("openim_kafka_consumergroup_lag_sum"), names.toString());
+        assertTrue(names.contains("openim_kafka_consumergroup_lag"), names.toString());
+    }
+
+    @Test
+    void theLastGoodResultOfAFailedCycleShowsNothing() {
+        assertEquals(List.of(), names(List.of(SourceStatus.down("kafka", "timed out after 10000 ms"))));
+    }
+}
