@@ -1,10 +1,8 @@
 package io.openim.exporter.kafka;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
+import io.openim.exporter.LogCapture;
 import io.openim.exporter.Scrape;
 import io.openim.exporter.SharedServers;
 import io.openim.exporter.TestExporter;
@@ -12,16 +10,15 @@ import io.openim.exporter.runtime.Scheduler;
 import io.openim.sandbox.KafkaBroker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
 
+import static io.openim.exporter.Scrape.value;
 import static io.openim.exporter.kafka.KafkaFixtures.await;
 import static io.openim.exporter.kafka.KafkaFixtures.awaitAbsent;
 import static io.openim.exporter.kafka.KafkaFixtures.commit;
 import static io.openim.exporter.kafka.KafkaFixtures.createTopic;
-import static io.openim.exporter.Scrape.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,11 +62,7 @@ class KafkaOutageTest {
     @Test
     void saslPlainAndScramWorkAndAWrongPasswordIsAClearErrorNotACrash() throws Exception {
         KafkaBroker broker = SharedServers.kafka();
-        Logger schedulerLog = (Logger) LoggerFactory.getLogger(Scheduler.class);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        schedulerLog.addAppender(logged);
-        closer.keep(() -> schedulerLog.detachAppender(logged));
+        LogCapture logged = closer.keep(new LogCapture(Scheduler.class));
 
         Exporter wrong = closer.keep(TestExporter.start(sasl(broker, KafkaBroker.PLAIN_USER, "not-the-password", "PLAIN")));
         Exporter plain = closer.keep(TestExporter.start(sasl(broker, KafkaBroker.PLAIN_USER, KafkaBroker.PLAIN_PASSWORD, "PLAIN")));
@@ -77,13 +70,13 @@ class KafkaOutageTest {
 
         await(wrong, "openim_kafka_error", 1, "reason", "authentication");
         assertEquals(0, value(wrong, "openim_exporter_source_up", "source", "kafka"));
-        Scrape.await(Duration.ofSeconds(10), () -> logged.list.stream().anyMatch(ev -> ev.getFormattedMessage()
+        Scrape.await(Duration.ofSeconds(10), () -> logged.messages().stream().anyMatch(m -> m
                         .contains("check kafka: kafka: authentication failed (SASL PLAIN as user 'openim')")),
-                () -> "log lines: " + logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+                () -> "log lines: " + logged.messages());
         // one line when the error appears, not one per cycle (three more cycles)
         Thread.sleep(3500);
-        long lines = logged.list.stream().filter(ev -> ev.getFormattedMessage().contains("authentication failed")).count();
-        assertEquals(1, lines, "logged once: " + logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+        long lines = logged.messages().stream().filter(m -> m.contains("authentication failed")).count();
+        assertEquals(1, lines, "logged once: " + logged.messages());
         assertEquals(200, Scrape.get(wrong.port(), "/metrics").statusCode());
 
         for (Exporter ok : List.of(plain, scram)) {

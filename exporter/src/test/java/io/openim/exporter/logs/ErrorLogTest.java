@@ -1,12 +1,9 @@
 package io.openim.exporter.logs;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.openim.exporter.Closer;
+import io.openim.exporter.LogCapture;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -14,22 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Source errors: every one counted and shown in its cycle, each logged once while it lasts. */
 class ErrorLogTest {
-    private final Logger checkLog = (Logger) LoggerFactory.getLogger(LogsCheck.class);
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-
-    @BeforeEach
-    void capture() {
-        logged.start();
-        checkLog.addAppender(logged);
-    }
-
-    @AfterEach
-    void release() {
-        checkLog.detachAppender(logged);
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
+    private final LogCapture logged = closer.keep(new LogCapture(LogsCheck.class));
 
     private List<String> lines() {
-        return logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        return logged.messages();
     }
 
     @Test

@@ -1,13 +1,10 @@
 package io.openim.exporter.logs;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.openim.exporter.Closer;
+import io.openim.exporter.LogCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,26 +21,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StateFileTest {
     @TempDir
     Path dir;
-    private final Logger checkLog = (Logger) LoggerFactory.getLogger(LogsCheck.class);
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-
-    @BeforeEach
-    void capture() {
-        logged.start();
-        checkLog.addAppender(logged);
-    }
-
-    @AfterEach
-    void release() {
-        checkLog.detachAppender(logged);
-    }
+    @RegisterExtension
+    final Closer closer = new Closer();
+    private final LogCapture logged = closer.keep(new LogCapture(LogsCheck.class));
 
     private static LineCounter counter() {
         return new LineCounter(new SignatureMatcher(Signature.builtin()), new ServiceLabels(10));
     }
 
     private List<String> warnings() {
-        return logged.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("state file")).toList();
+        return logged.messages().stream().filter(m -> m.contains("state file")).toList();
     }
 
     @Test
