@@ -363,9 +363,11 @@ def overview():
         "green OK, yellow an alert pending, orange a warning firing, red a critical alert firing (the alert rules' "
         "own conditions, read from `ALERTS`; the API lane uses http_count 5xx because no rule covers it). "
         "Start at the first stage that is not green, then open its row below.\n\n"
-        "Drill-downs (top right, *OpenIM dashboards*, keeps time and variables): "
-        "[discovery](/d/openim-discovery) · [kafka](/d/openim-kafka) · [seq](/d/openim-seq) · "
-        "[logs](/d/openim-logs) · [exporter](/d/openim-exporter-self) · [runbooks](%s)" % RUNBOOK_INDEX), w=8, h=9))
+        "Drill-downs, keeping the time range and variables (also top right, *OpenIM dashboards*): "
+        + " · ".join("[%s](/d/%s?${__url_time_range}&${__all_variables})" % (name, uid) for name, uid in (
+            ("discovery", "openim-discovery"), ("kafka", "openim-kafka"), ("seq", "openim-seq"),
+            ("logs", "openim-logs"), ("exporter", "openim-exporter-self")))
+        + " · [runbooks](%s)" % RUNBOOK_INDEX), w=8, h=9))
     api_lane = target(
         '(3 * (sum(rate(http_count%s[%s])) / clamp_min(sum(rate(http_count%s[%s])), 1e-9) > 0.05)) '
         'or (0 * sum(rate(http_count%s[%s]))) or vector(0)'
