@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A check that returns a fixed result, so a collector test feeds crafted results through the real scheduler and store. */
-record FixedCheck(String name, List<String> sources, CheckResult result) implements Check {
+public record FixedCheck(String name, List<String> sources, CheckResult result) implements Check {
     @Override
     public Duration interval() {
         return Duration.ofHours(1);
@@ -31,7 +31,7 @@ record FixedCheck(String name, List<String> sources, CheckResult result) impleme
     }
 
     /** Runs this check once through a real scheduler and store and returns what the collector makes of it. */
-    MetricSnapshots scrape(String version) throws Exception {
+    public MetricSnapshots scrape(String version) throws Exception {
         ResultStore store = new ResultStore();
         try (Scheduler scheduler = new Scheduler(store, Clock.systemUTC())) {
             scheduler.start(this);

@@ -1,9 +1,8 @@
-package io.openim.exporter.metrics;
+package io.openim.exporter.seq;
 
 import io.openim.exporter.Promtool;
+import io.openim.exporter.metrics.FixedCheck;
 import io.openim.exporter.runtime.SourceStatus;
-import io.openim.exporter.seq.SeqResult;
-import io.openim.exporter.seq.SeqState;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import org.junit.jupiter.api.Test;
 
