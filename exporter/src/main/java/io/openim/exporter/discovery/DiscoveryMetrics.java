@@ -39,33 +39,25 @@ final class DiscoveryMetrics implements ResultMapper<DiscoveryResult> {
     /** A registry down in the last cycle shows no endpoints (source_up says why) and no drift. */
     @Override
     public void map(DiscoveryResult r, CheckState state, Samples samples) {
-        var endpoints = samples.of(ENDPOINTS);
-        var up = samples.of(ENDPOINT_UP);
-        var invalid = samples.of(INVALID);
-        var ttl = samples.of(LEASE_TTL);
-        var changes = samples.of(CHANGES);
-        var drift = samples.of(DRIFT);
-        var registry = samples.of(REGISTRY);
-
         for (DiscoveryResult.RegistryResult reg : r.registries()) {
-            registry.info(reg.registry(), r.generation());
-            reg.changes().forEach((svc, n) -> changes.add(n, reg.registry(), svc));
+            samples.of(REGISTRY).info(reg.registry(), r.generation());
+            reg.changes().forEach((svc, n) -> samples.of(CHANGES).add(n, reg.registry(), svc));
             if (state.down(reg.registry())) {
                 continue;
             }
-            reg.invalid().forEach((svc, n) -> invalid.add(n, reg.registry(), svc));
+            reg.invalid().forEach((svc, n) -> samples.of(INVALID).add(n, reg.registry(), svc));
             reg.endpoints().forEach((svc, list) -> {
-                endpoints.add(list.size(), reg.registry(), svc);
+                samples.of(ENDPOINTS).add(list.size(), reg.registry(), svc);
                 for (DiscoveryResult.Endpoint e : list) {
                     if (e.up() != null) {
-                        up.add(e.up() ? 1 : 0, reg.registry(), svc, e.address());
+                        samples.of(ENDPOINT_UP).add(e.up() ? 1 : 0, reg.registry(), svc, e.address());
                     }
                 }
             });
-            reg.leaseTtl().forEach((svc, s) -> ttl.add(s, svc));
+            reg.leaseTtl().forEach((svc, s) -> samples.of(LEASE_TTL).add(s, svc));
         }
         if (!state.anyDown()) {
-            r.drift().forEach(d -> drift.add(d.count(), d.service(), d.onlyIn()));
+            r.drift().forEach(d -> samples.of(DRIFT).add(d.count(), d.service(), d.onlyIn()));
         }
     }
 }

@@ -54,47 +54,35 @@ final class KafkaMetrics implements ResultMapper<KafkaResult> {
         if (state.anyDown() && r.error().isEmpty()) {
             return;  // the last good result, kept by a cycle that failed: stale (source_up says why)
         }
-        var lag = samples.of(LAG);
-        var lagSum = samples.of(LAG_SUM);
-        var lagMax = samples.of(LAG_MAX);
-        var lagSeconds = samples.of(LAG_SECONDS);
-        var uncommitted = samples.of(UNCOMMITTED);
-        var outOfRange = samples.of(OUT_OF_RANGE);
-        var status = samples.of(STATUS);
-        var members = samples.of(MEMBERS);
-        var groupState = samples.of(STATE);
-        var partitions = samples.of(PARTITIONS);
-        var logEnd = samples.of(LOG_END);
-        var dropped = samples.of(DROPPED);
-        var error = samples.of(ERROR);
 
         for (KafkaResult.Group g : r.groups()) {
-            members.add(g.members(), g.group());
+            samples.of(MEMBERS).add(g.members(), g.group());
             for (String s : StateNames.ALL) {
-                groupState.add(s.equals(g.state()) ? 1 : 0, g.group(), s);
+                samples.of(STATE).add(s.equals(g.state()) ? 1 : 0, g.group(), s);
             }
             if (g.status() != null) {
-                status.add(g.status().ordinal(), g.group(), g.status().name());
+                samples.of(STATUS).add(g.status().ordinal(), g.group(), g.status().name());
             }
             for (KafkaResult.TopicLag t : g.topics()) {
-                lagSum.add(t.sum(), g.group(), t.topic());
-                lagMax.add(t.max(), g.group(), t.topic());
-                lagSeconds.add(t.seconds(), g.group(), t.topic());
-                uncommitted.add(t.uncommitted(), g.group(), t.topic());
-                outOfRange.add(t.outOfRange(), g.group(), t.topic());
+                samples.of(LAG_SUM).add(t.sum(), g.group(), t.topic());
+                samples.of(LAG_MAX).add(t.max(), g.group(), t.topic());
+                samples.of(LAG_SECONDS).add(t.seconds(), g.group(), t.topic());
+                samples.of(UNCOMMITTED).add(t.uncommitted(), g.group(), t.topic());
+                samples.of(OUT_OF_RANGE).add(t.outOfRange(), g.group(), t.topic());
             }
         }
+        var lag = samples.of(LAG);  // up to kafka.maxSeries points: one lookup, not one per point
         for (KafkaResult.PartitionLag p : r.partitions()) {
             lag.add(p.lag(), p.group(), p.topic(), Integer.toString(p.partition()));
         }
         for (KafkaResult.Topic t : r.topics()) {
-            partitions.add(t.partitions(), t.topic());
-            logEnd.add(t.logEndSum(), t.topic());
+            samples.of(PARTITIONS).add(t.partitions(), t.topic());
+            samples.of(LOG_END).add(t.logEndSum(), t.topic());
         }
         if (r.error().isEmpty()) {
-            dropped.add(r.seriesDropped());
+            samples.of(DROPPED).add(r.seriesDropped());
         } else {
-            error.add(1, r.error());
+            samples.of(ERROR).add(1, r.error());
         }
     }
 

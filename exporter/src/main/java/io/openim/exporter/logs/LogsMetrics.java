@@ -39,24 +39,16 @@ final class LogsMetrics implements ResultMapper<LogsResult> {
 
     @Override
     public void map(LogsResult r, CheckState state, Samples samples) {
-        var signatures = samples.of(SIGNATURES);
-        var lines = samples.of(LINES);
-        var lastLine = samples.of(LAST_LINE);
-        var readErrors = samples.of(READ_ERRORS);
-        var files = samples.of(FILES);
-        var bytes = samples.of(BYTES);
-        var overflow = samples.of(OVERFLOW);
-
-        r.signatures().forEach(s -> signatures.add(s.count(), s.service(), s.signature()));
-        r.lines().forEach(l -> lines.add(l.count(), l.service(), l.level()));
+        r.signatures().forEach(s -> samples.of(SIGNATURES).add(s.count(), s.service(), s.signature()));
+        r.lines().forEach(l -> samples.of(LINES).add(l.count(), l.service(), l.level()));
         for (LogsResult.SourceReport s : r.reports()) {
             if (!Double.isNaN(s.lastLineSeconds())) {
-                lastLine.add(s.lastLineSeconds(), s.source());
+                samples.of(LAST_LINE).add(s.lastLineSeconds(), s.source());
             }
-            readErrors.add(s.readErrors(), s.source());
-            files.add(s.files(), s.source());
-            bytes.add(s.bytesRead(), s.source());
+            samples.of(READ_ERRORS).add(s.readErrors(), s.source());
+            samples.of(FILES).add(s.files(), s.source());
+            samples.of(BYTES).add(s.bytesRead(), s.source());
         }
-        overflow.add(r.serviceOverflow());
+        samples.of(OVERFLOW).add(r.serviceOverflow());
     }
 }

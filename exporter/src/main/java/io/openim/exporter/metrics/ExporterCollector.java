@@ -48,12 +48,6 @@ public final class ExporterCollector implements MultiCollector {
         List<MetricSnapshot> out = new ArrayList<>();
         Samples own = new Samples(FAMILIES);
         own.of(BUILD).info(version);
-        var sourceUp = own.of(SOURCE_UP);
-        var duration = own.of(DURATION);
-        var errors = own.of(ERRORS);
-        var lastSuccess = own.of(LAST_SUCCESS);
-        var runs = own.of(RUNS);
-
         Map<String, Boolean> sources = new HashMap<>();
         for (CheckState s : store.all()) {
             for (SourceStatus st : s.sources()) {
@@ -62,18 +56,18 @@ public final class ExporterCollector implements MultiCollector {
             if (s.lastRun() == null) {
                 continue;
             }
-            duration.add(s.lastDuration().toNanos() / 1e9, s.check());
-            errors.add(s.errors(), s.check());
-            runs.add(s.runs(), s.check());
+            own.of(DURATION).add(s.lastDuration().toNanos() / 1e9, s.check());
+            own.of(ERRORS).add(s.errors(), s.check());
+            own.of(RUNS).add(s.runs(), s.check());
             if (s.lastSuccess() != null) {
-                lastSuccess.add(s.lastSuccess().toEpochMilli() / 1e3, s.check());
+                own.of(LAST_SUCCESS).add(s.lastSuccess().toEpochMilli() / 1e3, s.check());
             }
             ResultMapper<?> mapper = mappers.get(s.check());
             if (mapper != null) {
                 mapper.mapState(s, out);
             }
         }
-        sources.forEach((name, up) -> sourceUp.add(up ? 1 : 0, name));
+        sources.forEach((name, up) -> own.of(SOURCE_UP).add(up ? 1 : 0, name));
 
         own.into(out);
         return new MetricSnapshots(out);

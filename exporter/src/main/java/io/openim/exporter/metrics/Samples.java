@@ -2,16 +2,19 @@ package io.openim.exporter.metrics;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The data points of one scrape for a set of declared families; a family with no point is left out. */
 public final class Samples {
-    private final Map<MetricFamily, MetricFamily.Points> points = new LinkedHashMap<>();
+    // families are constants: looked up by identity, cheap enough for a lookup per data point
+    private final Map<MetricFamily, MetricFamily.Points> points = new IdentityHashMap<>();
+    private final List<MetricFamily> order;
 
     public Samples(List<MetricFamily> families) {
-        families.forEach(f -> points.put(f, f.points()));
+        order = List.copyOf(families);
+        order.forEach(f -> points.put(f, f.points()));
     }
 
     /** The points of a declared family: a mapper cannot emit what it did not declare. */
@@ -24,6 +27,6 @@ public final class Samples {
     }
 
     public void into(List<MetricSnapshot> out) {
-        points.values().forEach(p -> p.into(out));
+        order.forEach(f -> points.get(f).into(out));
     }
 }

@@ -45,35 +45,25 @@ final class SeqMetrics implements ResultMapper<SeqResult> {
 
     @Override
     public void map(SeqResult r, CheckState state, Samples samples) {
-        var conversations = samples.of(CONVERSATIONS);
-        var gapMax = samples.of(GAP_MAX);
-        var gapSum = samples.of(GAP_SUM);
-        var gap = samples.of(GAP);
-        var scanned = samples.of(SCANNED);
-        var duration = samples.of(DURATION);
-        var progress = samples.of(PROGRESS);
-        var completed = samples.of(COMPLETED);
-        var tracked = samples.of(TRACKED);
-
         if (!state.anyDown()) {
             // a store that is down shows in openim_exporter_source_up; stale counts would only mislead
             for (SeqState s : SeqState.values()) {
-                conversations.add(r.count(s), s.label());
+                samples.of(CONVERSATIONS).add(r.count(s), s.label());
             }
             for (String kind : KINDS) {
-                gapMax.add(r.gapMax().getOrDefault(kind, 0L), kind);
-                gapSum.add(r.gapSum().getOrDefault(kind, 0L), kind);
+                samples.of(GAP_MAX).add(r.gapMax().getOrDefault(kind, 0L), kind);
+                samples.of(GAP_SUM).add(r.gapSum().getOrDefault(kind, 0L), kind);
             }
             for (SeqResult.Gap g : r.worst()) {
-                gap.add(g.gap(), g.conversationId(), g.kind());
+                samples.of(GAP).add(g.gap(), g.conversationId(), g.kind());
             }
         }
-        scanned.add(r.scannedTotal());
+        samples.of(SCANNED).add(r.scannedTotal());
         if (!Double.isNaN(r.sweepDurationSeconds())) {
-            duration.add(r.sweepDurationSeconds());
+            samples.of(DURATION).add(r.sweepDurationSeconds());
         }
-        progress.add(r.sweepProgress());
-        completed.add(r.sweepLastCompletedSeconds());
-        tracked.add(r.tracked());
+        samples.of(PROGRESS).add(r.sweepProgress());
+        samples.of(COMPLETED).add(r.sweepLastCompletedSeconds());
+        samples.of(TRACKED).add(r.tracked());
     }
 }
