@@ -8,10 +8,8 @@ import io.openim.exporter.logs.LogsSettings;
 import io.openim.exporter.seq.SeqSettings;
 import io.openim.sandbox.Demo;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -27,36 +25,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DemoTest {
     private static final Duration FIRST_CYCLE = Duration.ofSeconds(60);
 
-    @TempDir
-    Path dir;
-
     @Test
     void demoConfigTurnsOnAllFourChecksAndEachShowsItsFault() throws Exception {
-        try (Demo demo = new Demo(dir.resolve("exporter.yml"))) {
-            demo.start();
+        Demo demo = SharedServers.demo();
+        ExporterConfig cfg = new ConfigLoader(Map.of()).load(demo.configFile(), null);
+        assertEquals(9400, cfg.server().port());
+        assertTrue(cfg.section(DiscoverySettings.class).enabled() && cfg.section(DiscoverySettings.class).etcd().enabled() && cfg.section(DiscoverySettings.class).zookeeper().enabled());
+        assertTrue(cfg.section(KafkaSettings.class).enabled(), "kafka");
+        assertFalse(cfg.section(KafkaSettings.class).address().isEmpty());
+        assertTrue(cfg.section(SeqSettings.class).enabled(), "seq");
+        assertTrue(cfg.section(LogsSettings.class).enabled(), "logs");
+        assertEquals("beginning", cfg.section(LogsSettings.class).start());
+        assertTrue(Files.isRegularFile(demo.logFile()), demo.logFile().toString());
 
-            ExporterConfig cfg = new ConfigLoader(Map.of()).load(demo.configFile(), null);
-            assertEquals(9400, cfg.server().port());
-            assertTrue(cfg.section(DiscoverySettings.class).enabled() && cfg.section(DiscoverySettings.class).etcd().enabled() && cfg.section(DiscoverySettings.class).zookeeper().enabled());
-            assertTrue(cfg.section(KafkaSettings.class).enabled(), "kafka");
-            assertFalse(cfg.section(KafkaSettings.class).address().isEmpty());
-            assertTrue(cfg.section(SeqSettings.class).enabled(), "seq");
-            assertTrue(cfg.section(LogsSettings.class).enabled(), "logs");
-            assertEquals("beginning", cfg.section(LogsSettings.class).start());
-            assertTrue(Files.isRegularFile(demo.logFile()), demo.logFile().toString());
-
-            try (Exporter e = TestExporter.start(demo.checksConfig())) {
-                Scrape.awaitValue(e, FIRST_CYCLE, "openim_discovery_endpoints", 0, "registry", "etcd", "service", "push");
-                Scrape.awaitValue(e, FIRST_CYCLE, "openim_seq_conversations", 3, "state", "allocator_ahead");
-                Scrape.awaitValue(e, FIRST_CYCLE, "openim_seq_conversations", 3, "state", "redis_missing");
-                Scrape.await(FIRST_CYCLE, () -> Scrape.value(e, "openim_kafka_consumergroup_lag_sum", "group", "mongo") > 0,
-                        () -> Scrape.of(e.port()).text());
-                assertEquals(0, Scrape.value(e, "openim_kafka_consumergroup_members", "group", "offlinePush"),
-                        () -> Scrape.of(e.port()).text());
-                Scrape.await(FIRST_CYCLE, () -> Scrape.value(e, "openim_log_signature_total",
-                                "service", "openim-msggateway", "signature", "broken_pipe") > 0,
-                        () -> Scrape.of(e.port()).text());
-            }
+        try (Exporter e = TestExporter.start(demo.checksConfig())) {
+            Scrape.awaitValue(e, FIRST_CYCLE, "openim_discovery_endpoints", 0, "registry", "etcd", "service", "push");
+            Scrape.awaitValue(e, FIRST_CYCLE, "openim_seq_conversations", 3, "state", "allocator_ahead");
+            Scrape.awaitValue(e, FIRST_CYCLE, "openim_seq_conversations", 3, "state", "redis_missing");
+            Scrape.await(FIRST_CYCLE, () -> Scrape.value(e, "openim_kafka_consumergroup_lag_sum", "group", "mongo") > 0,
+                    () -> Scrape.of(e.port()).text());
+            assertEquals(0, Scrape.value(e, "openim_kafka_consumergroup_members", "group", "offlinePush"),
+                    () -> Scrape.of(e.port()).text());
+            Scrape.await(FIRST_CYCLE, () -> Scrape.value(e, "openim_log_signature_total",
+                            "service", "openim-msggateway", "signature", "broken_pipe") > 0,
+                    () -> Scrape.of(e.port()).text());
         }
     }
 }

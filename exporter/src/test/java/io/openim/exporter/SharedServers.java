@@ -6,12 +6,14 @@ import com.mongodb.client.MongoDatabase;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.openim.sandbox.Demo;
 import io.openim.sandbox.EtcdServer;
 import io.openim.sandbox.InJvmMongo;
 import io.openim.sandbox.KafkaBroker;
 import io.openim.sandbox.RedisServer;
 import io.openim.sandbox.ZooKeeperServer;
 
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -21,7 +23,7 @@ import java.util.function.Supplier;
 /**
  * The real servers every test class shares, each started once per test run on first use (surefire runs all classes
  * in one JVM) and stopped when that JVM exits: etcd, ZooKeeper, Redis (Debian packages, as processes), an
- * in-JVM MongoDB and a KRaft Kafka broker (a child JVM). A server a test stopped is started again by the next caller.
+ * in-JVM MongoDB and a KRaft Kafka broker (a child JVM), and the demo's sandbox with its faults. A server a test stopped is started again by the next caller.
  * A missing server binary fails the test that asked for it, loudly: nothing is skipped.
  *
  * <p>Tests keep apart on the shared servers by name: an etcd root, ZooKeeper schema,
@@ -47,6 +49,8 @@ public final class SharedServers {
         }
     }, true);
     private static final Shared<KafkaBroker> KAFKA = new Shared<>(KafkaBroker::start, KafkaBroker::isRunning, KafkaBroker::restart, false);
+    // the demo sandbox brings its own servers with every check's fault in place; tests only read it
+    private static final Shared<Demo> DEMO = new Shared<>(SharedServers::startDemo, d -> true, d -> { }, true);
 
     private SharedServers() {
     }
@@ -111,6 +115,25 @@ public final class SharedServers {
 
     public static KafkaBroker kafka() {
         return KAFKA.get();
+    }
+
+    /** The local demo's sandbox ({@code scripts/demo.sh}), started once: tests read it and never change it. */
+    public static Demo demo() {
+        return DEMO.get();
+    }
+
+    private static Demo startDemo() {
+        Demo demo = null;
+        try {
+            demo = new Demo(Files.createTempDirectory("openim-demo").resolve("exporter.yml"));
+            demo.start();
+            return demo;
+        } catch (Exception e) {
+            if (demo != null) {
+                demo.close();
+            }
+            throw new IllegalStateException("the demo sandbox did not start", e);
+        }
     }
 
     // ------------------------------------------------------------------------------ keeping tests apart

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
+import io.openim.exporter.SharedServers;
 import io.openim.exporter.TestExporter;
 import io.openim.exporter.dashboards.DashboardFiles.Dashboard;
 import io.openim.exporter.dashboards.DashboardFiles.Panel;
@@ -14,11 +15,9 @@ import io.openim.sandbox.OpenImTraffic;
 import io.openim.sandbox.PrometheusServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,13 +56,9 @@ class DashboardQueriesOnRealPrometheusTest {
     @RegisterExtension
     final Closer closer = new Closer();
 
-    @TempDir
-    Path dir;
-
     @Test
     void everyPanelQueryParsesAndTheSandboxsFaultsLightUpTheirPanels() throws Exception {
-        Demo demo = closer.keep(new Demo(dir.resolve("exporter.yml")));
-        demo.start();
+        Demo demo = SharedServers.demo();
         Exporter exporter = closer.keep(TestExporter.start(demo.checksConfig(), true));
         OpenImTraffic openim = closer.keep(OpenImTraffic.start(Generation.MAIN, OpenImTraffic.Rates.demo()));
         Map<String, List<String>> jobs = new LinkedHashMap<>(openim.targets());
