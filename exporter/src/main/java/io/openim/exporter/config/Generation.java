@@ -1,7 +1,9 @@
 package io.openim.exporter.config;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** OpenIM's generations name their RPC services differently in the registry. */
 public enum Generation {
@@ -30,8 +32,8 @@ public enum Generation {
     /** The values a {@code generation} setting takes: {@code auto} and every label. */
     public static final String AUTO = "auto";
 
-    public static java.util.Set<String> settings() {
-        java.util.Set<String> all = new java.util.TreeSet<>(java.util.Arrays.stream(values()).map(Generation::label).toList());
+    public static Set<String> settings() {
+        Set<String> all = new TreeSet<>(Arrays.stream(values()).map(Generation::label).toList());
         all.add(AUTO);
         return all;
     }

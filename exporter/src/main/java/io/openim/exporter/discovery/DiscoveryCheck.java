@@ -99,7 +99,7 @@ public final class DiscoveryCheck implements Check {
                 }
             }, resyncs));
         }
-        // each re-read is bounded by its registry's timeout, which validation keeps within the deadline
+        // each re-read is bounded by its registry's timeout, which validation keeps (with the probes) under the check's timeout
         CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).get();
         List<RegistrySnapshot> snaps = snapshots();
         if (probes != null) {

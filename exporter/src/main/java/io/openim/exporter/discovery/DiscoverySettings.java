@@ -8,6 +8,7 @@ import io.openim.exporter.config.Secrets;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code discovery:} section. On by default, with OpenIM's docker-compose etcd (127.0.0.1:12379, root
@@ -97,7 +98,7 @@ public record DiscoverySettings(Boolean enabled, String generation, List<String>
                 throw ConfigException.at("discovery.services[" + i + "]", "must be a non-empty service name without '/'");
             }
         }
-        Rules.oneOf("discovery.probe.mode", probe.mode(), java.util.Set.of("tcp", "grpc", "off"));
+        Rules.oneOf("discovery.probe.mode", probe.mode(), Set.of("tcp", "grpc", "off"));
         Rules.positive("discovery.probe.timeout", probe.timeout());
         Rules.range("discovery.probe.concurrency", probe.concurrency(), 1, 1024);
 

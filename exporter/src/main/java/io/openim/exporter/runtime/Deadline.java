@@ -6,7 +6,7 @@ import java.time.Instant;
 
 /**
  * When a cycle's reads must stop, handed to the check by the scheduler: checks do not cut their own share of the
- * timeout. It falls a little before the scheduler's hard timeout ({@link #RESERVE}) so that a check stopped by it
+ * timeout. It falls a little before the scheduler's hard timeout ({@link #RESERVE_PERCENT}) so that a check stopped by it
  * still has time to build and publish its result.
  */
 public record Deadline(Clock clock, Instant at) {
@@ -16,11 +16,6 @@ public record Deadline(Clock clock, Instant at) {
     /** The deadline of a cycle that started at {@code start} with this timeout. */
     public static Deadline of(Clock clock, Instant start, Duration timeout) {
         return new Deadline(clock, start.plus(timeout.minus(timeout.multipliedBy(RESERVE_PERCENT).dividedBy(100))));
-    }
-
-    /** A deadline {@code budget} from now on {@code clock}. */
-    public static Deadline after(Clock clock, Duration budget) {
-        return new Deadline(clock, clock.instant().plus(budget));
     }
 
     /** Time left, never negative. */

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ class GigabyteExactnessTest {
             long written = OpenImLogWriter.generate(file, TARGET);
             long size = Files.size(file);
             LogsCheck check = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(),
-                    "beginning", "", Duration.ofMinutes(20), Duration.ofMinutes(10), 50, List.of()), java.time.Clock.systemUTC());
+                    "beginning", "", Duration.ofMinutes(20), Duration.ofMinutes(10), 50, List.of()), Clock.systemUTC());
             LogsResult r = (LogsResult) Cycle.run(check);
             check.close();
             assertEquals(size, r.report(dir + "/openim-service-log.*").bytesRead(), "read to the end in one cycle");

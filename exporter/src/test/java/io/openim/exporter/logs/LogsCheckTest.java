@@ -2,6 +2,7 @@ package io.openim.exporter.logs;
 
 import io.openim.exporter.Closer;
 import io.openim.exporter.Cycle;
+import io.openim.exporter.TestClock;
 import io.openim.exporter.runtime.Deadline;
 import io.openim.sandbox.OpenImLogWriter.Format;
 import io.openim.sandbox.OpenImLogWriter.Kind;
@@ -20,8 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +42,7 @@ class LogsCheckTest {
 
     private LogsCheck check(String start, String stateFile, List<LogsSettings.Signature> extra) {
         return closer.keep(new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(), start,
-                stateFile, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, extra), java.time.Clock.systemUTC()));
+                stateFile, Duration.ofSeconds(15), Duration.ofSeconds(10), 50, extra), Clock.systemUTC()));
     }
 
     private LogsCheck check(String start) {
@@ -157,14 +156,14 @@ class LogsCheckTest {
 
     @Test
     void dateRotationOfTheSandboxWriterIsFollowed() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2026-05-16T23:59:00Z"));
+        TestClock clock = new TestClock(Instant.parse("2026-05-16T23:59:00Z"));
         OpenImLogWriter w = new OpenImLogWriter(dir, Format.CONSOLE, clock);
         closer.keep(w);
         LogsCheck c = check("beginning");
         w.write(PIPE, 2);
         assertEquals(2, run(c).signature("broken_pipe"));
         w.write(PIPE, 1);
-        clock.now = Instant.parse("2026-05-17T00:00:01Z");
+        clock.set(Instant.parse("2026-05-17T00:00:01Z"));
         w.write(PIPE, 3);
         assertTrue(Files.exists(dir.resolve("openim-service-log.2026-05-17")));
         LogsResult r = run(c);
@@ -204,7 +203,7 @@ class LogsCheckTest {
         append(f, lines(Format.CONSOLE, PIPE, 3));
         String glob = logs + "/openim-service-log.*";
         LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(glob), List.of(), "beginning", "",
-                Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()), java.time.Clock.systemUTC());
+                Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()), Clock.systemUTC());
         closer.keep(c);
         assertEquals(3, run(c).signature("broken_pipe"));
         Path away = dir.resolve("logs-away");
@@ -257,7 +256,7 @@ class LogsCheckTest {
         append(podLog, OpenImLogWriter.cri(line.substring(0, a), true) + "\n"
                 + OpenImLogWriter.cri(line.substring(a, b), true) + "\n");
         LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(), List.of(dir + "/pods/*/*/*.log"), "beginning",
-                "", Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()), java.time.Clock.systemUTC());
+                "", Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()), Clock.systemUTC());
         closer.keep(c);
         LogsResult r = run(c);
         assertEquals(0, r.totalLines(), "partials wait for their final piece");
@@ -294,7 +293,7 @@ class LogsCheckTest {
         }
         append(dir.resolve("openim-service-log.2026-05-16"), sb.toString());
         LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(), "beginning",
-                "", Duration.ofSeconds(15), Duration.ofSeconds(10), 3, List.of()), java.time.Clock.systemUTC());
+                "", Duration.ofSeconds(15), Duration.ofSeconds(10), 3, List.of()), Clock.systemUTC());
         closer.keep(c);
         LogsResult r = run(c);
         assertEquals(10, r.signature("broken_pipe"));
@@ -316,7 +315,7 @@ class LogsCheckTest {
         append(f, text);
         long size = Files.size(f);
         // each reading of the clock moves it 4 s: the deadline (8 s into the 10 s timeout) passes after one buffer
-        SteppingClock clock = new SteppingClock(Instant.parse("2026-05-16T12:00:00Z"), Duration.ofSeconds(4));
+        TestClock clock = TestClock.stepping(Instant.parse("2026-05-16T12:00:00Z"), Duration.ofSeconds(4));
         LogsCheck c = new LogsCheck(new LogsSettings(true, List.of(dir + "/openim-service-log.*"), List.of(),
                 "beginning", "", Duration.ofSeconds(15), Duration.ofSeconds(10), 50, List.of()), clock);
         closer.keep(c);
@@ -337,51 +336,5 @@ class LogsCheckTest {
         assertEquals(size, r.report(source).bytesRead(), "the rest on the third cycle");
         assertEquals(written, r.signature("openim-msggateway", "broken_pipe"));
         assertEquals(written, r.totalLines());
-    }
-
-    /** A clock the test moves (the writer's date rotation). */
-    static final class MutableClock extends Clock {
-        volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    /** A clock that moves {@code step} each time it is read: time passes inside a cycle without sleeping. */
-    static final class SteppingClock extends Clock {
-        private final Duration step;
-        private Instant now;
-
-        SteppingClock(Instant start, Duration step) {
-            this.now = start;
-            this.step = step;
-        }
-
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        public synchronized Instant instant() {
-            Instant t = now;
-            now = now.plus(step);
-            return t;
-        }
     }
 }

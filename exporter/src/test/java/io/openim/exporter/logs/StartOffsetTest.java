@@ -1,11 +1,15 @@
 package io.openim.exporter.logs;
 
+import io.openim.exporter.runtime.Deadline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
@@ -42,7 +46,8 @@ class StartOffsetTest {
         Path original = file("a.log", text);
         try (LogFollower f = new LogFollower(original, "1", 0, FileHead.read(original),
                 new LineCounter(new SignatureMatcher(Signature.builtin()), new ServiceLabels(5)), false, ServiceLabels.UNKNOWN)) {
-            f.poll(java.nio.ByteBuffer.allocate(1 << 16), io.openim.exporter.runtime.Deadline.after(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(1)));
+            Clock clock = Clock.systemUTC();
+            f.poll(ByteBuffer.allocate(1 << 16), Deadline.of(clock, clock.instant(), Duration.ofMinutes(1)));
             Path copy = file("a.log.1", text + "unread\n");
             assertEquals(text.length(), StartOffset.of(copy, FileHead.read(copy), Files.size(copy), null, List.of(f), false));
             Path other = file("b.log", "y".repeat(FileHead.LENGTH) + "\n");
