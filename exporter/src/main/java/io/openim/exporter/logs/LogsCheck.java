@@ -27,7 +27,6 @@ public final class LogsCheck implements Check {
     private static final int BUFFER = 1 << 20;
 
     private final LogsSettings config;
-    private final Clock clock;
     private final List<LogSource> sources = new ArrayList<>();
     private final LineCounter counter;
     private final FollowedFiles files;
@@ -40,7 +39,6 @@ public final class LogsCheck implements Check {
     /** @param clock stands in for a file's time when it cannot be read */
     public LogsCheck(LogsSettings config, Clock clock) {
         this.config = config;
-        this.clock = clock;
         config.paths().forEach(g -> sources.add(new LogSource(g, false)));
         config.podPaths().forEach(g -> sources.add(new LogSource(g, true)));
         this.counter = new LineCounter(new SignatureMatcher(ConfiguredSignatures.of(config.signatures())),
