@@ -36,6 +36,7 @@ public final class OpenImDirectory {
     private final JsonNode operator;
     private final Map<String, Optional<JsonNode>> files = new HashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private boolean generationNoted;
 
     OpenImDirectory(Path dir, ObjectMapper mapper) throws ConfigException {
         this(dir, mapper, Map.of(), null);
@@ -98,7 +99,18 @@ public final class OpenImDirectory {
         JsonNode discovery = file("discovery.yml");
         if (discovery != null) {
             JsonNode rpcService = discovery.get("rpcService");
-            return rpcService != null && rpcService.isObject() ? Generation.MAIN.label() : Generation.V3_8.label();
+            if (rpcService != null && rpcService.isObject()) {
+                return Generation.MAIN.label();
+            }
+            JsonNode share = file("share.yml");
+            if (!generationNoted && (share == null || !share.path("rpcRegisterName").isObject())) {
+                // neither main's nor v3.8's way of naming the services: a layout newer (or older) than this exporter knows
+                notes.add("openim: " + dir + " names its services neither in discovery.yml rpcService (main) nor in share.yml"
+                        + " rpcRegisterName (v3.8): an OpenIM version this exporter does not know? reading it as v3.8;"
+                        + " set discovery.generation if that is wrong");
+                generationNoted = true;
+            }
+            return Generation.V3_8.label();
         }
         return file("share.yml") != null || file("zookeeper.yml") != null ? Generation.V3_7.label() : Generation.AUTO;
     }
