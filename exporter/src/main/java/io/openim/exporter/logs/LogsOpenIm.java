@@ -54,6 +54,10 @@ final class LogsOpenIm {
         PathGlob.Expansion now = new PathGlob(glob).expand();
         dir.note("logs: log.yml storageLocation '" + location + "' -> " + glob + ": "
                 + (now.errors().isEmpty() ? now.files().size() + " file(s) match now" : "matches nothing now (" + String.join("; ", now.errors()) + ")"));
+        if (logYml.path("isStdout").asBoolean(false)) {
+            // tools tees every entry to stdout too: in Kubernetes the node keeps them as pod logs
+            dir.note("logs: log.yml isStdout: true, so the same lines go to stdout; in Kubernetes read them with logs.podPaths");
+        }
         ObjectNode logs = JsonNodeFactory.instance.objectNode();
         logs.putArray("paths").add(glob);
         return logs;
