@@ -10,8 +10,8 @@ package io.openim.exporter.logs;
  *       the level first and the logger name (OpenIM's process name) before the caller and message.</li>
  * </ul>
  * From OpenIM v3.8.3 to v3.8.3-patch.5 the version string keeps the newline of the embedded {@code version} file
- * (open-im-server {@code version/version.go} embeds it; {@code pkg/common/cmd/root.go} passes it untrimmed until
- * patch.6), and tools' level encoder writes {@code [<version>]} padded to 30: every console entry then takes two
+ * (open-im-server {@code version/version.go} embeds the file as it is; patch.6 trims it there, and
+ * {@code pkg/common/cmd/root.go} passes it to the logger), and tools' level encoder writes {@code [<version>]} padded to 30: every console entry then takes two
  * physical lines, the first ending in the open {@code [v3.8.3}, the second starting with {@code ]} and holding the
  * caller, message and fields. {@link #opensEntry()} and {@link #continuation()} say which half a line is.
  * After {@link #parse} the results are in {@link #level()}, {@link #nameFrom()} and {@link #nameTo()}.
