@@ -156,9 +156,9 @@ public final class OpenImLogWriter implements AutoCloseable {
      * ({@code \x1b[<n>m…\x1b[0m}, DEBUG 37, INFO 34, WARN 33, ERROR 31), PID padded to 15, name to 25, message to 50.
      */
     public enum Variant {
-        /** tools v0.0.49 (OpenIM v3.7.1, v3.8.0): {@code [version:X]} padded to 17. */
+        /** tools up to v0.0.50-alpha.15 (OpenIM v3.7.1 to v3.8.1): {@code [version:X]} padded to 17. */
         VERSION_FIELD_17("v3.7.1"),
-        /** tools v0.0.50 (OpenIM v3.8.3-patch.6 and later, main): {@code [X]} padded to 30. */
+        /** later tools (OpenIM v3.8.2, v3.8.3-patch.6 and later, main): {@code [X]} padded to 30. */
         BRACKETS_30("v3.8.3-patch.16"),
         /** OpenIM v3.8.3 to v3.8.3-patch.5: the version keeps its newline, so each entry is two physical lines. */
         SPLIT_V3_8_3("v3.8.3\n"),
