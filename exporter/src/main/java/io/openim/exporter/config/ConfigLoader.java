@@ -43,6 +43,7 @@ public final class ConfigLoader {
     private final Map<String, String> env;
     private final List<? extends ConfigSection<?>> sections;
     private final YAMLMapper mapper;
+    private List<String> notes = List.of();
 
     /** A loader for the given check sections (the module list, in its order). */
     public ConfigLoader(Map<String, String> env, List<? extends ConfigSection<?>> sections) {
@@ -71,11 +72,15 @@ public final class ConfigLoader {
     /** Either argument may be null: no file means defaults, no directory means no OpenIM config. */
     public ExporterConfig load(Path configFile, Path openImConfigDir) throws ConfigException {
         ObjectNode tree = JsonNodeFactory.instance.objectNode();
+        ObjectNode own = configFile != null ? readFile(configFile) : null;
+        notes = List.of();
         if (openImConfigDir != null) {
-            merge(tree, fromOpenIm(new OpenImDirectory(openImConfigDir, mapper)));
+            OpenImDirectory dir = new OpenImDirectory(openImConfigDir, mapper, env, own);
+            merge(tree, fromOpenIm(dir));
+            notes = dir.notes();
         }
-        if (configFile != null) {
-            merge(tree, readFile(configFile));
+        if (own != null) {
+            merge(tree, own);
         }
         interpolate(tree, "");
         Set<String> known = new TreeSet<>(List.of("server", "log"));
@@ -103,6 +108,14 @@ public final class ConfigLoader {
             c.validate();
         }
         return config;
+    }
+
+    /**
+     * What the last {@link #load} resolved from OpenIM's directory, one line each: IMENV_* overrides (secrets masked),
+     * where the log files are, values it could not use. {@code check-config} prints them; {@code run} logs them.
+     */
+    public List<String> notes() {
+        return notes;
     }
 
     /** Every section's part of OpenIM's directory, in the module list's order. */
