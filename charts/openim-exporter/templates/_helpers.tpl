@@ -50,6 +50,11 @@ app.kubernetes.io/part-of: openim
 {{- default .Release.Namespace .Values.discovery.kubernetes.namespace }}
 {{- end }}
 
+{{/* Can the Kubernetes registry run? Forced on, or left to OpenIM's discovery.yml (enable: kubernetes). */}}
+{{- define "openim-exporter.kubernetesRegistry" -}}
+{{- if and .Values.discovery.enabled (or .Values.discovery.kubernetes.enabled .Values.openim.configMap) }}true{{ end }}
+{{- end }}
+
 {{/* CRD-based objects: only when the cluster serves the API, or when forced (offline rendering sees no APIs). */}}
 {{- define "openim-exporter.monitoringApi" -}}
 {{- if or .Values.forceCrdApis (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1") }}true{{ end }}

@@ -131,6 +131,14 @@ class ChartSecurityTest {
         assertEquals(List.of(), Chart.ofKind(noReview, "ClusterRoleBinding"));
         assertFalse(Chart.ofKind(noReview, "Role").isEmpty());
 
+        // no OpenIM ConfigMap and the registry not forced: it cannot run, so no API access at all
+        List<JsonNode> noRegistry = Chart.template(null, Map.of("openim.configMap", ""));
+        assertEquals(List.of(), Chart.ofKind(noRegistry, "Role"));
+        assertFalse(Chart.ofKind(noRegistry, "Deployment").get(0).at("/spec/template/spec/automountServiceAccountToken").asBoolean(true));
+        List<JsonNode> forced = Chart.template(null, Map.of("openim.configMap", "", "discovery.kubernetes.enabled", true));
+        assertEquals(1, Chart.ofKind(forced, "Role").size());
+        assertTrue(Chart.ofKind(forced, "Deployment").get(0).at("/spec/template/spec/automountServiceAccountToken").asBoolean(false));
+
         List<JsonNode> manifests = Chart.template(Chart.DIR.resolve("ci/openim-manifests-values.yaml"), Map.of());
         assertEquals("default", Chart.ofKind(manifests, "Role").get(0).at("/metadata/namespace").asText(), "Role in OpenIM's namespace");
         List<JsonNode> compose = Chart.template(Chart.DIR.resolve("ci/compose-stores-values.yaml"), Map.of());
