@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.Helm;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,5 +55,55 @@ class ChartFilesTest {
         want.forEach((name, json) -> assertEquals(json.strip(), got.get(name).strip(), name));
         assertEquals(List.of(), Chart.ofKind(Chart.template(null, Map.of("dashboards.enabled", false)), "ConfigMap").stream()
                 .filter(cm -> cm.at("/metadata/labels").has("grafana_dashboard")).toList());
+    }
+
+    /** The entries of a .tgz (ustar; Go's writer uses plain headers for names this short). */
+    static Map<String, byte[]> untar(Path tgz) throws Exception {
+        Map<String, byte[]> entries = new TreeMap<>();
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(tgz))) {
+            byte[] header = new byte[512];
+            while (in.readNBytes(header, 0, 512) == 512 && header[0] != 0) {
+                String name = new String(header, 0, 100, StandardCharsets.US_ASCII).replace("\0", "");
+                String prefix = new String(header, 345, 155, StandardCharsets.US_ASCII).replace("\0", "");
+                long size = Long.parseLong(new String(header, 124, 12, StandardCharsets.US_ASCII).replace("\0", "").trim(), 8);
+                byte[] body = in.readNBytes((int) size);
+                in.skipNBytes((512 - size % 512) % 512);
+                if (header[156] == '0' || header[156] == 0) {
+                    entries.put(prefix.isEmpty() ? name : prefix + "/" + name, body);
+                }
+            }
+        }
+        return entries;
+    }
+
+    @Test
+    void thePackagedChartCarriesTheRulesAndDashboardsAndNothingElseOfThoseDirectories() throws Exception {
+        Path out = Files.createTempDirectory("chart-package");
+        try {
+            new Helm(Chart.DIR).packageIt().withDestination(out).call();
+            Path tgz;
+            try (Stream<Path> files = Files.list(out)) {
+                tgz = files.filter(p -> p.toString().endsWith(".tgz")).findFirst().orElseThrow();
+            }
+            Map<String, byte[]> entries = untar(tgz);
+            try (Stream<Path> files = Files.list(Chart.ROOT.resolve("alerts"))) {
+                for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".rules.yml")).toList()) {
+                    byte[] packed = entries.get("openim-exporter/files/alerts/" + f.getFileName());
+                    assertTrue(packed != null, f.getFileName() + " is not in the package: " + entries.keySet());
+                    assertEquals(Files.readString(f), new String(packed, StandardCharsets.UTF_8), f.getFileName().toString());
+                }
+            }
+            List<String> stray = entries.keySet().stream().filter(n -> n.contains("/files/") && !n.endsWith(".rules.yml") && !n.endsWith(".json")).toList();
+            assertEquals(List.of(), stray, "only rule files and dashboards of the linked directories belong in the chart");
+            // and the package renders the same PrometheusRule as the directory
+            List<JsonNode> fromPackage = Chart.documents(new Helm(tgz).template().withName("openim").withNamespace("openim").set("forceCrdApis", true).call());
+            assertEquals(ChartRulesTest.alertGroups(), ChartRulesTest.ruleGroups(fromPackage));
+        } finally {
+            try (Stream<Path> files = Files.walk(out)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
     }
 }
