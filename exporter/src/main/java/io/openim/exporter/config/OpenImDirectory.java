@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,6 +24,9 @@ public final class OpenImDirectory {
     private final Map<String, Optional<JsonNode>> files = new HashMap<>();
 
     OpenImDirectory(Path dir, ObjectMapper mapper) throws ConfigException {
+        if (Files.isRegularFile(dir)) {
+            throw new ConfigException("--openim-config: " + dir + " is a file; give OpenIM's config directory (the one holding it)");
+        }
         if (!Files.isDirectory(dir)) {
             throw new ConfigException("--openim-config: directory " + dir + " does not exist");
         }
@@ -64,7 +66,7 @@ public final class OpenImDirectory {
             return null;
         }
         try {
-            JsonNode n = mapper.readTree(Files.readString(p));
+            JsonNode n = mapper.readTree(TextFiles.read(p, TextFiles.MAX_CONFIG_BYTES, "--openim-config"));
             if (n == null || n.isMissingNode() || n.isNull()) {
                 return null;
             }
@@ -73,9 +75,7 @@ public final class OpenImDirectory {
             }
             return n;
         } catch (JsonProcessingException e) {
-            throw new ConfigException("--openim-config: " + p + " is not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""));
-        } catch (IOException e) {
-            throw new ConfigException("--openim-config: cannot read " + p + ": " + e.getMessage());
+            throw new ConfigException("--openim-config: " + p + ConfigLoader.yamlProblem(e));
         }
     }
 
