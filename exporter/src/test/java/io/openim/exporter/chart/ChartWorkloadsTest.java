@@ -119,6 +119,7 @@ class ChartWorkloadsTest {
         assertEquals(4, sts.at("/spec/replicas").asInt());
         JsonNode c = sts.at("/spec/template/spec/containers/0");
         assertEquals("metadata.name", env(c, "POD_NAME").at("/valueFrom/fieldRef/fieldPath").asText());
+        assertTrue(c.path("volumeMounts").toString().contains("\"mountPath\":\"/etc/openim-exporter-tls/redis\""), "extraVolumeMounts");
 
         // the container's own shell line, run for real with the launcher replaced by printf
         List<String> command = new ArrayList<>();
