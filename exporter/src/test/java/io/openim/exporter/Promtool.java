@@ -32,4 +32,18 @@ public final class Promtool {
             Files.deleteIfExists(file);
         }
     }
+
+    /** {@code promtool check rules FILE}: its output; fails with that output when promtool rejects the file. */
+    public static String checkRules(Path rules) throws Exception {
+        Process p = new ProcessBuilder("promtool", "check", "rules", rules.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("promtool check rules did not finish in 30 s");
+        }
+        if (p.exitValue() != 0) {
+            throw new AssertionError("promtool check rules " + rules + " exited " + p.exitValue() + ":\n" + out);
+        }
+        return out;
+    }
 }
