@@ -6,6 +6,7 @@ import io.openim.exporter.config.ConfigException;
 import io.openim.exporter.config.ConfigLoader;
 import io.openim.exporter.config.ConfigPrinter;
 import io.openim.exporter.config.ExporterConfig;
+import io.openim.exporter.http.HttpEndpoints;
 import io.openim.exporter.seq.SeqSettings;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -32,6 +33,9 @@ public final class Main implements Callable<Integer> {
     @Mixin
     ConfigOptions options = new ConfigOptions();
 
+    @Mixin
+    WebOptions web = new WebOptions();
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -47,7 +51,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new Run(options).call();
+        return new Run(options, web).call();
     }
 
     /** Options shared by every subcommand. */
@@ -63,10 +67,15 @@ public final class Main implements Callable<Integer> {
                 description = "seq check: this replica checks the conversations whose hash mod n is i (overrides seq.shard).")
         String shard;
 
+        /** The configuration again, for a reload: the same files and overrides as at start. */
+        ExporterConfig reload() throws ConfigException {
+            ExporterConfig c = ConfigLoader.fromEnvironment().load(config, openImConfig);
+            return shard == null ? c : c.with(c.section(SeqSettings.class).withShard(shard));
+        }
+
         ExporterConfig load(PrintWriter err) {
             try {
-                ExporterConfig c = ConfigLoader.fromEnvironment().load(config, openImConfig);
-                return shard == null ? c : c.with(c.section(SeqSettings.class).withShard(shard));
+                return reload();
             } catch (ConfigException e) {
                 err.println("openim-exporter: config error: " + e.getMessage());
                 return null;
@@ -79,15 +88,20 @@ public final class Main implements Callable<Integer> {
         @Mixin
         ConfigOptions options;
 
+        @Mixin
+        WebOptions web;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         Run() {
             this.options = new ConfigOptions();
+            this.web = new WebOptions();
         }
 
-        Run(ConfigOptions options) {
+        Run(ConfigOptions options, WebOptions web) {
             this.options = options;
+            this.web = web;
         }
 
         @Override
@@ -97,16 +111,25 @@ public final class Main implements Callable<Integer> {
             if (config == null) {
                 return CONFIG_ERROR;
             }
+            HttpEndpoints.Options http;
+            try {
+                http = web.options(config.server());
+            } catch (ConfigException e) {
+                err.println("openim-exporter: config error: " + e.getMessage());
+                return CONFIG_ERROR;
+            }
             LogSetup.configure(config.log().format(), config.log().level());
             var log = LoggerFactory.getLogger(Main.class);
             Exporter exporter;
             try {
-                exporter = Exporter.start(config, true);
+                exporter = Exporter.start(config, true, http, () -> options.reload());
             } catch (BindException e) {
-                err.println("openim-exporter: cannot listen on " + config.server().host() + ":" + config.server().port() + ": " + e.getMessage());
+                err.println("openim-exporter: cannot listen on " + http.host() + ":" + http.port() + ": " + e.getMessage());
                 return 1;
             }
-            log.info("openim-exporter {} listening on http://{}:{}/metrics", Version.get(), config.server().host(), exporter.port());
+            log.info("openim-exporter {} listening on {}://{}:{}{}", Version.get(), http.webConfig().tlsEnabled() ? "https" : "http",
+                    http.host(), exporter.port(), http.telemetryPath());
+            Reload.onSighup(exporter);
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 exporter.close();

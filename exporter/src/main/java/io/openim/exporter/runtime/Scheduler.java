@@ -6,7 +6,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -27,8 +26,8 @@ public final class Scheduler implements AutoCloseable {
 
     private final ResultStore store;
     private final Clock clock;
-    private final List<ExecutorService> executors = new ArrayList<>();
-    private final List<Check> checks = new ArrayList<>();
+    /** Each running check with its threads, so a reload can stop one and leave the others running. */
+    private final java.util.Map<String, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, String> logged = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -37,14 +36,25 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
     }
 
+    private record Running(Check check, List<ExecutorService> executors, AtomicBoolean stopped) {
+        void stop() {
+            stopped.set(true);
+            executors.forEach(ExecutorService::shutdownNow);
+            check.close();
+        }
+    }
+
     public void start(Check check) {
+        if (running.containsKey(check.name())) {
+            throw new IllegalStateException("check " + check.name() + " is already running");
+        }
         store.register(check);
-        checks.add(check);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("tick-" + check.name()));
         ExecutorService worker = Executors.newCachedThreadPool(daemon("collect-" + check.name()));
         ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("publish-" + check.name()));
-        executors.addAll(List.of(ticker, worker, publisher));
-        AtomicBoolean running = new AtomicBoolean();
+        AtomicBoolean stopped = new AtomicBoolean();
+        running.put(check.name(), new Running(check, List.of(ticker, worker, publisher), stopped));
+        AtomicBoolean busy = new AtomicBoolean();
         // a burst of watch events (a rolling restart) coalesces into as few publishes as the publisher can do
         AtomicBoolean pending = new AtomicBoolean();
         check.onChange(() -> {
@@ -52,18 +62,36 @@ public final class Scheduler implements AutoCloseable {
                 publisher.execute(() -> {
                     pending.set(false);
                     CheckResult r = check.current();
-                    if (r != null) {
+                    if (r != null && !stopped.get()) {
                         store.refreshed(check.name(), r);
                     }
                 });
             }
         });
-        ticker.scheduleWithFixedDelay(() -> runOnce(check, worker, running), 0, check.interval().toMillis(), TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(() -> runOnce(check, worker, busy, stopped), 0, check.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void runOnce(Check check, ExecutorService worker, AtomicBoolean running) {
+    /**
+     * Stops one check (a reload that changed or disabled it); the others keep running and keep their state.
+     * Its last state stays in the store until {@link ResultStore#remove} or a new check of that name replaces it.
+     */
+    public void stop(String name) {
+        Running r = running.remove(name);
+        if (r != null) {
+            r.stop();
+            logged.remove(name);
+        }
+    }
+
+    /** The check running under this name, or null. */
+    public Check check(String name) {
+        Running r = running.get(name);
+        return r == null ? null : r.check();
+    }
+
+    private void runOnce(Check check, ExecutorService worker, AtomicBoolean busy, AtomicBoolean stopped) {
         Instant start = clock.instant();
-        if (!running.compareAndSet(false, true)) {
+        if (!busy.compareAndSet(false, true)) {
             store.failed(check.name(), "previous cycle still running after " + check.timeout().toMillis() + " ms", start, Duration.ZERO);
             return;
         }
@@ -72,18 +100,25 @@ public final class Scheduler implements AutoCloseable {
             try {
                 return check.collect(deadline);
             } finally {
-                running.set(false);
+                busy.set(false);
             }
         });
         try {
             CheckResult r = f.get(check.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (stopped.get()) {
+                return;  // stopped by a reload meanwhile: its successor owns the store entry now
+            }
             store.completed(check.name(), r, start, Duration.between(start, clock.instant()));
             report(check, store.get(check.name()).lastError());
         } catch (TimeoutException e) {
             f.cancel(true);
-            fail(check, "timed out after " + check.timeout().toMillis() + " ms", start);
+            if (!stopped.get()) {
+                fail(check, "timed out after " + check.timeout().toMillis() + " ms", start);
+            }
         } catch (ExecutionException e) {
-            fail(check, Errors.typed(Errors.unwrap(e)), start);
+            if (!stopped.get()) {
+                fail(check, Errors.typed(Errors.unwrap(e)), start);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -123,7 +158,7 @@ public final class Scheduler implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        executors.forEach(ExecutorService::shutdownNow);
-        checks.forEach(Check::close);
+        running.values().forEach(Running::stop);
+        running.clear();
     }
 }
