@@ -56,7 +56,7 @@ class ReloadTest {
                   paths: ['%s/openim-*']
                   start: beginning
                   interval: 200ms
-                  timeout: 500ms
+                  timeout: 200ms
                 """.formatted(discoveryInterval, dir);
     }
 

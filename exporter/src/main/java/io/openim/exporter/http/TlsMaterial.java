@@ -152,11 +152,13 @@ record TlsMaterial(X509ExtendedKeyManager keys, X509ExtendedTrustManager clients
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try (Reader r = new StringReader(pem); PEMParser parser = new PEMParser(r)) {
             for (Object o = next(parser, "key_file"); o != null; o = next(parser, "key_file")) {
-                if (o instanceof PEMKeyPair pair) {
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
-                }
-                if (o instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
+                PrivateKeyInfo info = o instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo() : o instanceof PrivateKeyInfo i ? i : null;
+                if (info != null) {
+                    try {
+                        return converter.getPrivateKey(info);
+                    } catch (IOException | RuntimeException e) {
+                        throw new GeneralSecurityException("key_file: unusable private key (" + e.getMessage() + ")");
+                    }
                 }
             }
         }

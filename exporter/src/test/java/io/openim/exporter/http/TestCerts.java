@@ -8,6 +8,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -32,10 +33,10 @@ final class TestCerts {
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
     record Issued(X509Certificate cert, KeyPair keys) {
-        /** Writes {@code name}.crt and {@code name}.key (PEM) into {@code dir}. */
+        /** Writes {@code name}.crt and {@code name}.key (PKCS#8 PEM) into {@code dir}. */
         void write(Path dir, String name) throws Exception {
             Files.writeString(dir.resolve(name + ".crt"), pem(cert));
-            Files.writeString(dir.resolve(name + ".key"), pem(keys.getPrivate()));
+            Files.writeString(dir.resolve(name + ".key"), pem(new JcaPKCS8Generator(keys.getPrivate(), null)));
         }
     }
 
