@@ -6,6 +6,7 @@ import io.openim.exporter.config.ExporterConfig;
 import io.openim.exporter.http.HttpEndpoints;
 import io.openim.exporter.http.WebConfig;
 import io.openim.exporter.metrics.ExporterCollector;
+import io.openim.exporter.runtime.Check;
 import io.openim.exporter.runtime.CheckModule;
 import io.openim.exporter.runtime.ReloadStatus;
 import io.openim.exporter.runtime.ResultStore;
@@ -79,7 +80,7 @@ public final class Exporter implements AutoCloseable {
     }
 
     /** The check instance running under this name, or null: tests tell a restarted module from one left alone. */
-    io.openim.exporter.runtime.Check running(String name) {
+    Check running(String name) {
         return scheduler.check(name);
     }
 

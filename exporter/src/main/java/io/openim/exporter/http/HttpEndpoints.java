@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
@@ -66,7 +67,7 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     /** Where and how to serve: the {@code --web.*} flags over {@code server.host}/{@code server.port}. */
-    public record Options(String host, int port, String telemetryPath, WebConfig webConfig, java.nio.file.Path webConfigFile,
+    public record Options(String host, int port, String telemetryPath, WebConfig webConfig, Path webConfigFile,
                           boolean lifecycle) {
         public Options {
             telemetryPath = telemetryPath != null ? telemetryPath : "/metrics";

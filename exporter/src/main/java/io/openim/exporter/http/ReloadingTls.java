@@ -88,10 +88,11 @@ final class ReloadingTls {
                         }
                         lastError = "";
                     } catch (Exception e) {
-                        if (!e.getMessage().equals(lastError)) {
-                            log.warn("TLS material not re-read, keeping the last good one: {}", e.getMessage());
+                        String error = String.valueOf(e.getMessage());
+                        if (!error.equals(lastError)) {
+                            log.warn("TLS material not re-read, keeping the last good one: {}", error);
                         }
-                        lastError = String.valueOf(e.getMessage());
+                        lastError = error;
                     }
                     stamp = now;
                 }

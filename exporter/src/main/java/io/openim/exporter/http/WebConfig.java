@@ -101,11 +101,12 @@ public record WebConfig(Tls tls, HttpServer http, Map<String, String> users, Pat
     public static WebConfig load(Path file) throws ConfigException {
         String where = "--web.config.file: " + file + ": ";
         String text;
-        try {
-            if (Files.size(file) > 1 << 20) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((1 << 20) + 1);  // bounded: /dev/zero or a log file given by mistake
+            if (bytes.length > 1 << 20) {
                 throw new ConfigException(where + "larger than 1 MiB, not a web config");
             }
-            text = Files.readString(file);
+            text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ConfigException(where + "cannot read: " + e.getClass().getSimpleName() + " " + e.getMessage());
         }

@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,8 +29,8 @@ public final class Scheduler implements AutoCloseable {
     private final ResultStore store;
     private final Clock clock;
     /** Each running check with its threads, so a reload can stop one and leave the others running. */
-    private final java.util.Map<String, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, String> logged = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Map<String, String> logged = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public Scheduler(ResultStore store, Clock clock) {

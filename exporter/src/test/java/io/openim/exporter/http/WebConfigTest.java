@@ -68,6 +68,12 @@ class WebConfigTest {
     }
 
     @Test
+    void anEndlessFileIsRefusedWithoutReadingItAll() {
+        String m = assertThrows(ConfigException.class, () -> WebConfig.load(Path.of("/dev/zero"))).getMessage();
+        assertTrue(m.contains("larger than 1 MiB"), m);
+    }
+
+    @Test
     void tlsFilesAreRelativeToTheConfigAndChecked() throws Exception {
         TestCerts.Issued ca = TestCerts.ca("ca");
         Path certs = Files.createDirectories(dir.resolve("certs"));
