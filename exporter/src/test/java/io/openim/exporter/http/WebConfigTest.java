@@ -4,8 +4,11 @@ import io.openim.exporter.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,6 +68,29 @@ class WebConfigTest {
         assertTrue(error("http_server_config:\n  headers:\n    Content-Security-Policy: \"a\\r\\nSet-Cookie: x=1\"\n")
                 .contains("headers.Content-Security-Policy: control characters"), "no header injection through a value");
         assertTrue(error("tls_server_config:\n  key_file: b\n").contains("tls_server_config.cert_file: missing"));
+    }
+
+    @Test
+    void keysAsOpensslWritesThemLoad() throws Exception {
+        // SEC1 "EC PRIVATE KEY" and PKCS#1 "RSA PRIVATE KEY", the formats Go's tls.X509KeyPair also reads
+        openssl("ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", "ec.key");
+        openssl("req", "-new", "-x509", "-key", "ec.key", "-subj", "/CN=ec", "-days", "1", "-out", "ec.crt");
+        openssl("genrsa", "-traditional", "-out", "rsa.key", "2048");
+        openssl("req", "-new", "-x509", "-key", "rsa.key", "-subj", "/CN=rsa", "-days", "1", "-out", "rsa.crt");
+        assertTrue(Files.readString(dir.resolve("ec.key")).contains("BEGIN EC PRIVATE KEY"));
+        assertTrue(Files.readString(dir.resolve("rsa.key")).contains("BEGIN RSA PRIVATE KEY"));
+        assertTrue(load("tls_server_config: {cert_file: ec.crt, key_file: ec.key}\n").tlsEnabled());
+        assertTrue(load("tls_server_config: {cert_file: rsa.crt, key_file: rsa.key}\n").tlsEnabled());
+        assertTrue(error("tls_server_config: {cert_file: rsa.crt, key_file: ec.key}\n")
+                .contains("tls_server_config.key_file: the private key does not match the certificate's public key"));
+    }
+
+    private void openssl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "openssl (Debian package openssl) " + String.join(" ", args) + ": " + out);
     }
 
     @Test
