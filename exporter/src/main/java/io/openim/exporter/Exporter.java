@@ -110,6 +110,7 @@ public final class Exporter implements AutoCloseable {
         }
         http.apply(web);
         List<String> restarted = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         for (CheckModule<?> m : Modules.ALL) {
             CheckSettings before = config.checks().get(m.name());
             CheckSettings after = next.checks().get(m.name());
@@ -118,13 +119,24 @@ public final class Exporter implements AutoCloseable {
             }
             scheduler.stop(m.name());
             if (after.enabled()) {
-                scheduler.start(m.create(after, store, clock));
+                try {
+                    scheduler.start(m.create(after, store, clock));
+                } catch (RuntimeException e) {
+                    // valid settings whose client cannot even be built: the check is down, the others go on
+                    failed.add(m.name() + ": " + e);
+                }
             } else {
                 store.remove(m.name());
             }
             restarted.add(m.name());
         }
         config = new ExporterConfig(config.server(), config.log(), next.checks());
+        if (!failed.isEmpty()) {
+            reloads.failed();
+            String reason = "cannot start " + String.join("; ", failed);
+            log.error("config reload: {}", reason);
+            return reason;
+        }
         reloads.succeeded(clock.instant());
         log.info("config reloaded; restarted: {}", restarted.isEmpty() ? "none" : String.join(", ", restarted));
         return "";
