@@ -13,7 +13,7 @@ final class LandingPage {
     private LandingPage() {
     }
 
-    static String render(ResultStore store, String version, String telemetryPath) {
+    static String render(ResultStore store, String version) {
         StringBuilder rows = new StringBuilder();
         store.all().stream().sorted(Comparator.comparing(CheckState::check)).forEach(s -> rows.append("<tr><td>")
                 .append(esc(s.check())).append("</td><td>")
@@ -31,11 +31,11 @@ final class LandingPage {
                 td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
                 .up{color:#080}.down{color:#b00}.err{color:#b00}</style></head>
                 <body><h1>openim-exporter %s</h1>
-                <p><a href="%s">%s</a> · <a href="/-/healthy">/-/healthy</a> · <a href="/-/ready">/-/ready</a></p>
+                <p><a href="/metrics">/metrics</a> · <a href="/-/healthy">/-/healthy</a> · <a href="/-/ready">/-/ready</a></p>
                 <table><tr><th>check</th><th>sources</th><th>interval</th><th>last run</th><th>took</th>
                 <th>last success</th><th>errors / runs</th><th>last result</th><th>last error</th></tr>
                 %s</table></body></html>
-                """.formatted(esc(version), esc(telemetryPath), esc(telemetryPath), rows);
+                """.formatted(esc(version), rows);
     }
 
     private static String source(SourceStatus s) {
@@ -48,5 +48,11 @@ final class LandingPage {
 
     private static String esc(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** The page with its metrics link pointing at {@code --web.telemetry-path}. */
+    static String render(ResultStore store, String version, String telemetryPath) {
+        String link = "<a href=\"/metrics\">/metrics</a>";
+        return render(store, version).replace(link, "<a href=\"" + esc(telemetryPath) + "\">" + esc(telemetryPath) + "</a>");
     }
 }

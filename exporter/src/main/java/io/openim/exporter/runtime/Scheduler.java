@@ -29,7 +29,7 @@ public final class Scheduler implements AutoCloseable {
     private final ResultStore store;
     private final Clock clock;
     /** Each running check with its threads, so a reload can stop one and leave the others running. */
-    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Map<String, Active> active = new ConcurrentHashMap<>();
     private final Map<String, String> logged = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -38,25 +38,23 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
     }
 
-    private record Running(Check check, List<ExecutorService> executors, AtomicBoolean stopped) {
+    private record Active(Check check, List<ExecutorService> executors) {
         void stop() {
-            stopped.set(true);
             executors.forEach(ExecutorService::shutdownNow);
             check.close();
         }
     }
 
     public void start(Check check) {
-        if (running.containsKey(check.name())) {
+        if (active.containsKey(check.name())) {
             throw new IllegalStateException("check " + check.name() + " is already running");
         }
         store.register(check);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("tick-" + check.name()));
         ExecutorService worker = Executors.newCachedThreadPool(daemon("collect-" + check.name()));
         ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("publish-" + check.name()));
-        AtomicBoolean stopped = new AtomicBoolean();
-        running.put(check.name(), new Running(check, List.of(ticker, worker, publisher), stopped));
-        AtomicBoolean busy = new AtomicBoolean();
+        active.put(check.name(), new Active(check, List.of(ticker, worker, publisher)));
+        AtomicBoolean running = new AtomicBoolean();
         // a burst of watch events (a rolling restart) coalesces into as few publishes as the publisher can do
         AtomicBoolean pending = new AtomicBoolean();
         check.onChange(() -> {
@@ -64,13 +62,13 @@ public final class Scheduler implements AutoCloseable {
                 publisher.execute(() -> {
                     pending.set(false);
                     CheckResult r = check.current();
-                    if (r != null && !stopped.get()) {
+                    if (r != null && isCurrent(check)) {
                         store.refreshed(check.name(), r);
                     }
                 });
             }
         });
-        ticker.scheduleWithFixedDelay(() -> runOnce(check, worker, busy, stopped), 0, check.interval().toMillis(), TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(() -> runOnce(check, worker, running), 0, check.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -78,22 +76,27 @@ public final class Scheduler implements AutoCloseable {
      * Its last state stays in the store until {@link ResultStore#remove} or a new check of that name replaces it.
      */
     public void stop(String name) {
-        Running r = running.remove(name);
-        if (r != null) {
-            r.stop();
+        Active a = active.remove(name);
+        if (a != null) {
+            a.stop();
             logged.remove(name);
         }
     }
 
     /** The check running under this name, or null. */
     public Check check(String name) {
-        Running r = running.get(name);
-        return r == null ? null : r.check();
+        Active a = active.get(name);
+        return a == null ? null : a.check();
     }
 
-    private void runOnce(Check check, ExecutorService worker, AtomicBoolean busy, AtomicBoolean stopped) {
+    /** False once a reload stopped {@code check}: its successor owns the store entry, late results are dropped. */
+    private boolean isCurrent(Check check) {
+        return check(check.name()) == check;
+    }
+
+    private void runOnce(Check check, ExecutorService worker, AtomicBoolean running) {
         Instant start = clock.instant();
-        if (!busy.compareAndSet(false, true)) {
+        if (!running.compareAndSet(false, true)) {
             store.failed(check.name(), "previous cycle still running after " + check.timeout().toMillis() + " ms", start, Duration.ZERO);
             return;
         }
@@ -102,25 +105,21 @@ public final class Scheduler implements AutoCloseable {
             try {
                 return check.collect(deadline);
             } finally {
-                busy.set(false);
+                running.set(false);
             }
         });
         try {
             CheckResult r = f.get(check.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (stopped.get()) {
-                return;  // stopped by a reload meanwhile: its successor owns the store entry now
+            if (!isCurrent(check)) {
+                return;
             }
             store.completed(check.name(), r, start, Duration.between(start, clock.instant()));
             report(check, store.get(check.name()).lastError());
         } catch (TimeoutException e) {
             f.cancel(true);
-            if (!stopped.get()) {
-                fail(check, "timed out after " + check.timeout().toMillis() + " ms", start);
-            }
+            fail(check, "timed out after " + check.timeout().toMillis() + " ms", start);
         } catch (ExecutionException e) {
-            if (!stopped.get()) {
-                fail(check, Errors.typed(Errors.unwrap(e)), start);
-            }
+            fail(check, Errors.typed(Errors.unwrap(e)), start);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -129,8 +128,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void fail(Check check, String error, Instant start) {
-        if (closed) {
-            return;  // a cycle cut short by close() is not a failure of its sources
+        if (closed || !isCurrent(check)) {
+            return;  // a cycle cut short by close() or a reload is not a failure of its sources
         }
         store.failed(check.name(), error, start, Duration.between(start, clock.instant()));
         report(check, error);
@@ -160,7 +159,7 @@ public final class Scheduler implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        running.values().forEach(Running::stop);
-        running.clear();
+        active.values().forEach(Active::stop);
+        active.clear();
     }
 }
