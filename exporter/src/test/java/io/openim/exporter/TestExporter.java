@@ -17,10 +17,17 @@ public final class TestExporter {
     }
 
     public static Exporter start(String yaml, boolean jvmMetrics) throws Exception {
+        return Exporter.start(config(yaml), jvmMetrics);
+    }
+
+    /** The effective config of a YAML snippet, served on 127.0.0.1 at a free port. */
+    public static ExporterConfig config(String yaml) throws Exception {
         Path file = Files.createTempFile("exporter", ".yml");
         Files.writeString(file, "server:\n  host: 127.0.0.1\n  port: 0\n" + yaml);
-        ExporterConfig config = new ConfigLoader(Map.of()).load(file, null);
-        Files.delete(file);
-        return Exporter.start(config, jvmMetrics);
+        try {
+            return new ConfigLoader(Map.of()).load(file, null);
+        } finally {
+            Files.delete(file);
+        }
     }
 }

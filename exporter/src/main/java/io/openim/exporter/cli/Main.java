@@ -6,6 +6,7 @@ import io.openim.exporter.config.ConfigException;
 import io.openim.exporter.config.ConfigLoader;
 import io.openim.exporter.config.ConfigPrinter;
 import io.openim.exporter.config.ExporterConfig;
+import io.openim.exporter.http.HttpEndpoints;
 import io.openim.exporter.seq.SeqSettings;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -16,6 +17,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -32,6 +34,9 @@ public final class Main implements Callable<Integer> {
     @Mixin
     ConfigOptions options = new ConfigOptions();
 
+    @Mixin
+    WebOptions web = new WebOptions();
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -47,7 +52,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return new Run(options).call();
+        return new Run(options, web).call();
     }
 
     /** Options shared by every subcommand. */
@@ -63,15 +68,20 @@ public final class Main implements Callable<Integer> {
                 description = "seq check: this replica checks the conversations whose hash mod n is i (overrides seq.shard).")
         String shard;
 
-        /** What was resolved from OpenIM's directory by the last {@link #load}: see {@link ConfigLoader#notes()}. */
-        java.util.List<String> notes = java.util.List.of();
+        /** What was resolved from OpenIM's directory by the last {@link #reload}: see {@link ConfigLoader#notes()}. */
+        List<String> notes = List.of();
+
+        /** The configuration, at start and again for a reload: the same files and overrides. */
+        ExporterConfig reload() throws ConfigException {
+            ConfigLoader loader = ConfigLoader.fromEnvironment();
+            ExporterConfig c = loader.load(config, openImConfig);
+            notes = loader.notes();
+            return shard == null ? c : c.with(c.section(SeqSettings.class).withShard(shard));
+        }
 
         ExporterConfig load(PrintWriter err) {
             try {
-                ConfigLoader loader = ConfigLoader.fromEnvironment();
-                ExporterConfig c = loader.load(config, openImConfig);
-                notes = loader.notes();
-                return shard == null ? c : c.with(c.section(SeqSettings.class).withShard(shard));
+                return reload();
             } catch (ConfigException e) {
                 err.println("openim-exporter: config error: " + e.getMessage());
                 return null;
@@ -84,15 +94,20 @@ public final class Main implements Callable<Integer> {
         @Mixin
         ConfigOptions options;
 
+        @Mixin
+        WebOptions web;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         Run() {
             this.options = new ConfigOptions();
+            this.web = new WebOptions();
         }
 
-        Run(ConfigOptions options) {
+        Run(ConfigOptions options, WebOptions web) {
             this.options = options;
+            this.web = web;
         }
 
         @Override
@@ -102,17 +117,26 @@ public final class Main implements Callable<Integer> {
             if (config == null) {
                 return CONFIG_ERROR;
             }
+            HttpEndpoints.Options http;
+            try {
+                http = web.options(config.server());
+            } catch (ConfigException e) {
+                err.println("openim-exporter: config error: " + e.getMessage());
+                return CONFIG_ERROR;
+            }
             LogSetup.configure(config.log().format(), config.log().level());
             var log = LoggerFactory.getLogger(Main.class);
             options.notes.forEach(n -> log.info("{}", n));
             Exporter exporter;
             try {
-                exporter = Exporter.start(config, true);
+                exporter = Exporter.start(config, true, http, () -> options.reload());
             } catch (BindException e) {
-                err.println("openim-exporter: cannot listen on " + config.server().host() + ":" + config.server().port() + ": " + e.getMessage());
+                err.println("openim-exporter: cannot listen on " + http.host() + ":" + http.port() + ": " + e.getMessage());
                 return 1;
             }
-            log.info("openim-exporter {} listening on http://{}:{}/metrics", Version.get(), config.server().host(), exporter.port());
+            log.info("openim-exporter {} listening on {}://{}:{}{}", Version.get(), http.webConfig().tlsEnabled() ? "https" : "http",
+                    http.host(), exporter.port(), http.telemetryPath());
+            Reload.onSighup(exporter);
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 exporter.close();

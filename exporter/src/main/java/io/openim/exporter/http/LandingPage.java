@@ -49,4 +49,10 @@ final class LandingPage {
     private static String esc(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
+
+    /** The page with its metrics link pointing at {@code --web.telemetry-path}. */
+    static String render(ResultStore store, String version, String telemetryPath) {
+        String link = "<a href=\"/metrics\">/metrics</a>";
+        return render(store, version).replace(link, "<a href=\"" + esc(telemetryPath) + "\">" + esc(telemetryPath) + "</a>");
+    }
 }

@@ -1,12 +1,14 @@
 package io.openim.exporter.metrics;
 
 import io.openim.exporter.runtime.CheckState;
+import io.openim.exporter.runtime.ReloadStatus;
 import io.openim.exporter.runtime.ResultStore;
 import io.openim.exporter.runtime.SourceStatus;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,18 +31,31 @@ public final class ExporterCollector implements MultiCollector {
             "Unix time of the check's last cycle with every source up.", "check");
     static final MetricFamily RUNS = MetricFamily.counter("openim_exporter_check_runs", "Cycles of the check run.", "check");
 
+    // Prometheus' own names for the same two facts (prometheus_config_last_reload_*)
+    static final MetricFamily RELOAD_OK = MetricFamily.gauge("openim_exporter_config_last_reload_successful",
+            "1 if the last configuration load (start, SIGHUP or POST /-/reload) succeeded, else 0.");
+    static final MetricFamily RELOAD_TIME = MetricFamily.gauge("openim_exporter_config_last_reload_success_timestamp_seconds",
+            "Unix time of the last successful configuration load.");
+
     /** The exporter's own families, whatever checks run. */
-    public static final List<MetricFamily> FAMILIES = List.of(BUILD, SOURCE_UP, DURATION, ERRORS, LAST_SUCCESS, RUNS);
+    public static final List<MetricFamily> FAMILIES = List.of(BUILD, SOURCE_UP, DURATION, ERRORS, LAST_SUCCESS, RUNS,
+            RELOAD_OK, RELOAD_TIME);
 
     private final ResultStore store;
     private final String version;
     private final Map<String, ResultMapper<?>> mappers;
+    private final ReloadStatus reloads;
 
     /** @param mappers each check's mapper, by check name */
     public ExporterCollector(ResultStore store, String version, Map<String, ResultMapper<?>> mappers) {
+        this(store, version, mappers, new ReloadStatus(Instant.now()));
+    }
+
+    public ExporterCollector(ResultStore store, String version, Map<String, ResultMapper<?>> mappers, ReloadStatus reloads) {
         this.store = store;
         this.version = version;
         this.mappers = Map.copyOf(mappers);
+        this.reloads = reloads;
     }
 
     @Override
@@ -48,6 +63,8 @@ public final class ExporterCollector implements MultiCollector {
         List<MetricSnapshot> out = new ArrayList<>();
         Samples own = new Samples(FAMILIES);
         own.of(BUILD).info(version);
+        own.of(RELOAD_OK).add(reloads.successful() ? 1 : 0);
+        own.of(RELOAD_TIME).add(reloads.lastSuccess().toEpochMilli() / 1e3);
         Map<String, Boolean> sources = new HashMap<>();
         for (CheckState s : store.all()) {
             for (SourceStatus st : s.sources()) {

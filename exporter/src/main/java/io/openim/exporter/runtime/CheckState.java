@@ -27,6 +27,12 @@ public record CheckState(String check, Duration interval, List<String> sourceNam
                 Duration.ZERO, null, 0, 0, "");
     }
 
+    /** The same history under a check rebuilt with new settings (a reload). */
+    CheckState reconfigured(Check check) {
+        return new CheckState(this.check, check.interval(), List.copyOf(check.sources()), result, sources, lastRun,
+                lastDuration, lastSuccess, runs, errors, lastError);
+    }
+
     /** A finished cycle: an error when the run failed or any source was down. */
     CheckState completed(CheckResult r, Instant at, Duration took) {
         boolean ok = r.allSourcesUp();

@@ -12,8 +12,19 @@ public final class ResultStore {
     private final ConcurrentHashMap<String, CheckState> states = new ConcurrentHashMap<>();
     private final AtomicLong version = new AtomicLong();
 
+    /**
+     * A new check of this name: a fresh state, or, when a reload replaced the check, the old state with the new
+     * interval and sources (its last result, counters and age stay until the new check's first cycle).
+     */
     public void register(Check check) {
-        states.putIfAbsent(check.name(), CheckState.initial(check));
+        states.compute(check.name(), (k, old) -> old == null ? CheckState.initial(check) : old.reconfigured(check));
+        version.incrementAndGet();
+    }
+
+    /** A check a reload disabled: its series go. */
+    public void remove(String check) {
+        states.remove(check);
+        version.incrementAndGet();
     }
 
     void completed(String check, CheckResult result, Instant at, Duration took) {

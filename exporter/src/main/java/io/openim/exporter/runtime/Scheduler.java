@@ -6,8 +6,9 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,9 +28,9 @@ public final class Scheduler implements AutoCloseable {
 
     private final ResultStore store;
     private final Clock clock;
-    private final List<ExecutorService> executors = new ArrayList<>();
-    private final List<Check> checks = new ArrayList<>();
-    private final java.util.Map<String, String> logged = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each running check with its threads, so a reload can stop one and leave the others running. */
+    private final Map<String, Active> active = new ConcurrentHashMap<>();
+    private final Map<String, String> logged = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public Scheduler(ResultStore store, Clock clock) {
@@ -37,13 +38,22 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
     }
 
+    private record Active(Check check, List<ExecutorService> executors) {
+        void stop() {
+            executors.forEach(ExecutorService::shutdownNow);
+            check.close();
+        }
+    }
+
     public void start(Check check) {
+        if (active.containsKey(check.name())) {
+            throw new IllegalStateException("check " + check.name() + " is already running");
+        }
         store.register(check);
-        checks.add(check);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("tick-" + check.name()));
         ExecutorService worker = Executors.newCachedThreadPool(daemon("collect-" + check.name()));
         ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("publish-" + check.name()));
-        executors.addAll(List.of(ticker, worker, publisher));
+        active.put(check.name(), new Active(check, List.of(ticker, worker, publisher)));
         AtomicBoolean running = new AtomicBoolean();
         // a burst of watch events (a rolling restart) coalesces into as few publishes as the publisher can do
         AtomicBoolean pending = new AtomicBoolean();
@@ -52,13 +62,36 @@ public final class Scheduler implements AutoCloseable {
                 publisher.execute(() -> {
                     pending.set(false);
                     CheckResult r = check.current();
-                    if (r != null) {
+                    if (r != null && isCurrent(check)) {
                         store.refreshed(check.name(), r);
                     }
                 });
             }
         });
         ticker.scheduleWithFixedDelay(() -> runOnce(check, worker, running), 0, check.interval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Stops one check (a reload that changed or disabled it); the others keep running and keep their state.
+     * Its last state stays in the store until {@link ResultStore#remove} or a new check of that name replaces it.
+     */
+    public void stop(String name) {
+        Active a = active.remove(name);
+        if (a != null) {
+            a.stop();
+            logged.remove(name);
+        }
+    }
+
+    /** The check running under this name, or null. */
+    public Check check(String name) {
+        Active a = active.get(name);
+        return a == null ? null : a.check();
+    }
+
+    /** False once a reload stopped {@code check}: its successor owns the store entry, late results are dropped. */
+    private boolean isCurrent(Check check) {
+        return check(check.name()) == check;
     }
 
     private void runOnce(Check check, ExecutorService worker, AtomicBoolean running) {
@@ -77,6 +110,9 @@ public final class Scheduler implements AutoCloseable {
         });
         try {
             CheckResult r = f.get(check.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (!isCurrent(check)) {
+                return;
+            }
             store.completed(check.name(), r, start, Duration.between(start, clock.instant()));
             report(check, store.get(check.name()).lastError());
         } catch (TimeoutException e) {
@@ -92,8 +128,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void fail(Check check, String error, Instant start) {
-        if (closed) {
-            return;  // a cycle cut short by close() is not a failure of its sources
+        if (closed || !isCurrent(check)) {
+            return;  // a cycle cut short by close() or a reload is not a failure of its sources
         }
         store.failed(check.name(), error, start, Duration.between(start, clock.instant()));
         report(check, error);
@@ -123,7 +159,7 @@ public final class Scheduler implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        executors.forEach(ExecutorService::shutdownNow);
-        checks.forEach(Check::close);
+        active.values().forEach(Active::stop);
+        active.clear();
     }
 }

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What a scraper negotiates from /metrics: format, compression, HEAD, the name[] filter. */
+/** What a scraper negotiates from /metrics: format, compression, HEAD, the name[] filter (client_java's, read by MetricsEndpoint). */
 class MetricsEndpointTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -74,7 +74,7 @@ class MetricsEndpointTest {
     }
 
     @Test
-    void nameFilterGoesToTheLibraryHandler() throws Exception {
+    void nameFilterSelectsFamilies() throws Exception {
         String body = text(get("/metrics?name[]=openim_exporter_build_info"));
         assertTrue(body.contains("openim_exporter_build_info"), body);
         assertFalse(body.contains("jvm_"), "only the named family: " + body);
