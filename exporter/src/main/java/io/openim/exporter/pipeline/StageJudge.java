@@ -141,7 +141,8 @@ public final class StageJudge {
         }
         out.add(Finding.ok(p, "seq: " + r.conversations().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey().label() + " " + e.getValue()).collect(Collectors.joining(", "))
-                + String.format(" (sweep %.0f%%)", r.sweepProgress() * 100)));
+                + (r.sweepsCompleted() >= 1 ? " (a full sweep read every conversation)"
+                : String.format(" (first sweep %.0f%% done: the other conversations not read yet)", r.sweepProgress() * 100))));
         return out;
     }
 
