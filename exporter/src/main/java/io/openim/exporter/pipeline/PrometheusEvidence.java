@@ -58,7 +58,7 @@ public final class PrometheusEvidence {
                 }
                 JsonNode hits = query(s.promql());
                 if (hits.isEmpty()) {
-                    out.add(Finding.ok(s.stage(), s.name() + ": below threshold (" + s.meaning() + ")"));
+                    out.add(Finding.ok(s.stage(), s.name() + ": below the threshold — " + s.meaning()));
                 }
                 for (JsonNode hit : hits) {
                     out.add(Finding.broken(s.stage(), s.meaning() + " = " + value(hit) + where(hit)));

@@ -136,9 +136,9 @@ class DiagnosePipelineTest {
         assertTrue(verdict(r).startsWith("first broken stage: persistence (2.4): msgtransfer's failed Mongo inserts in 5 minutes "
                 + "(msg_insert_mongo_failed_total) = "), r.out());
         assertTrue(r.out().contains("2.1 api — API (openim-api): healthy"), r.out());
-        assertTrue(r.out().contains("ok:          api_server_errors: below threshold"), r.out());
-        assertTrue(r.out().contains("ok:          rpc_server_errors: below threshold"), r.out());
-        assertTrue(r.out().contains("ok:          offline_push_failed: below threshold"), r.out());
+        assertTrue(r.out().contains("ok:          api_server_errors: below the threshold"), r.out());
+        assertTrue(r.out().contains("ok:          rpc_server_errors: below the threshold"), r.out());
+        assertTrue(r.out().contains("ok:          offline_push_failed: below the threshold"), r.out());
         // the exporter's log counts are not in this Prometheus: not looked at, not "healthy"
         assertTrue(r.out().contains("broken_pipes_per_user: Prometheus has no openim_log_signature_total series"), r.out());
     }
