@@ -85,12 +85,9 @@ final class PipelineDiagnosis {
                 longest = cap.compareTo(longest) > 0 ? cap : longest;
             }
             awaitCycles(store, needed, longest);
-            List<Finding> findings = new ArrayList<>(StageJudge.fromResults(store, "needs OpenIM's metrics (give --prometheus URL)")
-                    .stream().filter(f -> prometheus == null || f.kind() != Finding.Kind.NOT_LOOKED || !f.text().contains("--prometheus"))
-                    .toList());
-            if (prometheus != null) {
-                findings.addAll(new PrometheusEvidence(prometheus, Duration.ofSeconds(10)).findings());
-            }
+            List<Finding> findings = new ArrayList<>(StageJudge.fromResults(store));
+            findings.addAll(prometheus == null ? StageJudge.needingPrometheus("needs OpenIM's metrics (give --prometheus URL)")
+                    : new PrometheusEvidence(prometheus, Duration.ofSeconds(10)).findings());
             return new PipelineVerdict(findings);
         }
     }

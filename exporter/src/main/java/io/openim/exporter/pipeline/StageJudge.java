@@ -29,18 +29,19 @@ public final class StageJudge {
     private StageJudge() {
     }
 
-    /** Findings of every stage from the store; {@code prometheusHint} says how the other evidence can be had. */
-    public static List<Finding> fromResults(ResultStore store, String prometheusHint) {
+    /** Findings of the stages, as far as the store checks' latest results show them. */
+    public static List<Finding> fromResults(ResultStore store) {
         List<Finding> out = new ArrayList<>();
         out.addAll(discovery(store.get("discovery")));
         out.addAll(kafka(store.get("kafka")));
         out.addAll(seq(store.get("seq")));
-        for (Signal s : Signals.ALL) {
-            if (s.source() == Source.PROMETHEUS) {
-                out.add(Finding.notLooked(s.stage(), s.name() + ": " + prometheusHint));
-            }
-        }
         return out;
+    }
+
+    /** The {@link Source#PROMETHEUS} conditions as "not looked at"; {@code hint} says how they can be had. */
+    public static List<Finding> needingPrometheus(String hint) {
+        return Signals.ALL.stream().filter(s -> s.source() == Source.PROMETHEUS)
+                .map(s -> Finding.notLooked(s.stage(), s.name() + ": " + hint)).toList();
     }
 
     static List<Finding> discovery(CheckState state) {
