@@ -8,7 +8,6 @@ import io.openim.exporter.discovery.DiscoverySettings;
 import io.openim.exporter.kafka.KafkaSettings;
 import io.openim.exporter.pipeline.Finding;
 import io.openim.exporter.pipeline.PipelineVerdict;
-import io.openim.exporter.pipeline.PrometheusEvidence;
 import io.openim.exporter.pipeline.StageJudge;
 import io.openim.exporter.runtime.CheckModule;
 import io.openim.exporter.runtime.CheckState;
