@@ -76,7 +76,8 @@ final class PipelineDiagnosis {
                     out.println("seq: reading every conversation once (a full sweep, " + seconds(q.interval()) + " per cycle, at most "
                             + seconds(sweep) + ")");
                     out.flush();
-                    done = st -> st.anyDown() || st.result() instanceof SeqResult r && r.sweepsCompleted() >= 1;
+                    // stores that never answered end the wait; a later cycle cut short does not (it keeps the counts)
+                    done = st -> st.anyDown() && st.lastSuccess() == null || st.result() instanceof SeqResult r && r.sweepsCompleted() >= 1;
                     cap = cap.plus(q.timeout()).plus(sweep);
                 }
                 needed.put(m.name(), done);

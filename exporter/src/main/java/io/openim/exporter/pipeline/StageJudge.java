@@ -126,10 +126,16 @@ public final class StageJudge {
         if (state == null) {
             return List.of(Finding.notLooked(p, "seq: the check is off"));
         }
-        if (!(state.result() instanceof SeqResult r) || state.anyDown()) {
+        if (!(state.result() instanceof SeqResult r) || state.anyDown() && state.lastSuccess() == null) {
             return List.of(down(p, "seq", state, "stores not read yet"));
         }
         List<Finding> out = new ArrayList<>();
+        // a cycle that failed keeps the counts of the last good one: judged from those, and the failure said
+        String stale = "";
+        if (state.anyDown()) {
+            out.add(down(p, "seq", state, ""));
+            stale = ", from the last complete cycle at " + state.lastSuccess();
+        }
         for (SeqState s : List.of(SeqState.MONGO_BEHIND, SeqState.ALLOCATOR_AHEAD)) {
             long n = r.count(s);
             if (n > 0) {
@@ -137,7 +143,7 @@ public final class StageJudge {
                         .map(g -> ", worst " + g.conversationId() + " by " + g.gap()).orElse("");
                 out.add(Finding.broken(p, n + " conversation(s) " + s.label() + (s == SeqState.MONGO_BEHIND
                         ? " (allocated in Redis, not in Mongo msg: toMongo lags or fails)"
-                        : " (Redis CURR above Mongo seq.max_seq: allocator corrupt)") + worst));
+                        : " (Redis CURR above Mongo seq.max_seq: allocator corrupt)") + worst + stale));
             }
         }
         out.add(Finding.ok(p, "seq: " + r.conversations().entrySet().stream().sorted(Map.Entry.comparingByKey())

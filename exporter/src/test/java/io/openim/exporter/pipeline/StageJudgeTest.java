@@ -82,6 +82,22 @@ class StageJudgeTest {
     }
 
     @Test
+    void aSeqCycleCutShortIsJudgedFromTheLastGoodCountsAndSaysSo() {
+        SeqResult r = new SeqResult("v3.8", Map.of(SeqState.ALLOCATOR_AHEAD, 1L), Map.of(), Map.of(), 1, 1, 1, 0, 1, 0,
+                List.of(new SeqResult.Gap("si_a", "allocator_ahead", 900)), List.of(SourceStatus.down("redis", "timed out")));
+        CheckState cut = new CheckState("seq", Duration.ofSeconds(30), List.of("redis", "mongo"), r, r.sources(), Instant.EPOCH.plusSeconds(60),
+                Duration.ZERO, Instant.EPOCH, 2, 1, "redis: timed out");
+        List<Finding> fs = StageJudge.seq(cut);
+        assertEquals(new Finding(Stage.PERSISTENCE, Kind.UNREACHABLE, "seq unreachable: redis: timed out"), fs.get(0));
+        assertEquals(List.of("1 conversation(s) allocator_ahead (Redis CURR above Mongo seq.max_seq: allocator corrupt), worst si_a by 900, "
+                + "from the last complete cycle at 1970-01-01T00:00:00Z"), broken(fs));
+        // never read: nothing to judge from
+        CheckState never = new CheckState("seq", Duration.ofSeconds(30), List.of("redis", "mongo"), r, r.sources(), Instant.EPOCH,
+                Duration.ZERO, null, 1, 1, "redis: timed out");
+        assertEquals(List.of(new Finding(Stage.PERSISTENCE, Kind.UNREACHABLE, "seq unreachable: redis: timed out")), StageJudge.seq(never));
+    }
+
+    @Test
     void theVerdictNamesTheFirstBrokenStageUnlessAnEarlierOneCouldNotBeRead() {
         Finding kafka = Finding.broken(Stage.KAFKA, "group redis STALL on toRedis, lag 1160");
         Finding seq = Finding.broken(Stage.PERSISTENCE, "3 conversation(s) mongo_behind");
