@@ -43,7 +43,7 @@ class MalformedConfigTest {
                 Arguments.of("unknown log format", "log:\n  format: xml\n", "log.format: unknown value 'xml' (want one of json, text)"),
                 Arguments.of("unknown probe mode", "discovery:\n  probe:\n    mode: icmp\n", "discovery.probe.mode: unknown value 'icmp'"),
                 Arguments.of("root directory with slash", "discovery:\n  etcd:\n    rootDirectory: /openim\n", "discovery.etcd.rootDirectory: must be a non-empty key prefix"),
-                Arguments.of("no registry enabled", "discovery:\n  etcd:\n    enabled: false\n", "discovery: enabled, but neither discovery.etcd.enabled nor discovery.zookeeper.enabled is true"),
+                Arguments.of("no registry enabled", "discovery:\n  etcd:\n    enabled: false\n", "discovery: enabled, but none of discovery.etcd.enabled, discovery.zookeeper.enabled, discovery.kubernetes.enabled is true"),
                 Arguments.of("unset environment variable", "discovery:\n  etcd:\n    username: root\n    password: ${OPENIM_EXPORTER_TEST_UNSET_VAR}\n", "discovery.etcd.password: environment variable OPENIM_EXPORTER_TEST_UNSET_VAR is not set"),
                 Arguments.of("missing password file", "discovery:\n  etcd:\n    username: root\n    passwordFile: /nonexistent/etcd-password\n", "discovery.etcd.passwordFile: cannot read /nonexistent/etcd-password: no such file"),
                 Arguments.of("password and password file", "discovery:\n  etcd:\n    username: root\n    password: x\n    passwordFile: /etc/hostname\n", "discovery.etcd.passwordFile: set either password or passwordFile, not both"),
