@@ -72,8 +72,8 @@ public final class KubernetesRegistry implements Registry {
         int ms = (int) cfg.timeout().toMillis();
         config.setRequestTimeout(ms);
         config.setConnectionTimeout(ms);
-        // reconnect the watches soon after the API server comes back (fabric8 backs off from this interval)
-        config.setWatchReconnectInterval(500);
+        // reconnect the watches soon after the API server comes back: fabric8 doubles this up to 32 times (8 s)
+        config.setWatchReconnectInterval(250);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         Model model = model(cfg.resolver(), generation);
         Set<String> gateways = cfg.gatewayService().isEmpty()
@@ -206,6 +206,7 @@ public final class KubernetesRegistry implements Registry {
             next.put(name, r);
         }
         if (next.equals(readings)) {
+            loaded |= synced;
             return false;
         }
         if (loaded) {
