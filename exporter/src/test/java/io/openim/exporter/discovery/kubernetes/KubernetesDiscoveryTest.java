@@ -169,9 +169,10 @@ class KubernetesDiscoveryTest {
         List<Port> ports = List.of(new Port("rpc", 10110));
         k8s.service("user", ports);
         k8s.pods("user", ports, List.of(new Pod("10.0.0.1", true), new Pod("10.0.0.2", false)));
-        // v3.8's K8sDR dials the gateway by name too: its Endpoints and port names do not matter
-        k8s.service("messageGateway", ports);
-        k8s.slice("messageGateway", "messageGateway-a", ports, List.of(new Pod("10.0.1.1", true)));
+        // v3.8's K8sDR dials the gateway by name too: its Endpoints and port names do not matter. Kubernetes names
+        // are lower-case DNS labels, so v3.8 on Kubernetes renames rpcRegisterName (here: the services list)
+        k8s.service("msggateway", ports);
+        k8s.slice("msggateway", "msggateway-a", ports, List.of(new Pod("10.0.1.1", true)));
         k8s.service("friend", List.of());
         k8s.pods("friend", List.of(), List.of(new Pod("10.0.2.1", true)));
         Exporter e = closer.keep(TestExporter.start("""
@@ -179,6 +180,7 @@ class KubernetesDiscoveryTest {
                   interval: 2s
                   timeout: 1500ms
                   generation: v3.8
+                  services: [user, friend, group, msggateway]
                   probe:
                     mode: "off"
                   kubernetes:
@@ -189,7 +191,7 @@ class KubernetesDiscoveryTest {
                 """.formatted(api.kubeconfig())));
         await(e, "openim_discovery_endpoints", 1, "registry", "kubernetes", "service", "user");
         assertEquals(1, value(e, "openim_discovery_not_ready_endpoints", "registry", "kubernetes", "service", "user"));
-        await(e, "openim_discovery_endpoints", 1, "registry", "kubernetes", "service", "messageGateway");
+        await(e, "openim_discovery_endpoints", 1, "registry", "kubernetes", "service", "msggateway");
         assertEquals(1, value(e, "openim_discovery_zero_cause", "registry", "kubernetes", "service", "friend", "cause", "no_named_port"));
         assertEquals(1, value(e, "openim_discovery_zero_cause", "registry", "kubernetes", "service", "group", "cause", "no_service"));
         assertFalse(Scrape.of(e.port()).has("openim_discovery_kubernetes_access_allowed"),
