@@ -43,6 +43,8 @@ class MalformedConfigTest {
                 Arguments.of("unknown log format", "log:\n  format: xml\n", "log.format: unknown value 'xml' (want one of json, text)"),
                 Arguments.of("unknown probe mode", "discovery:\n  probe:\n    mode: icmp\n", "discovery.probe.mode: unknown value 'icmp'"),
                 Arguments.of("root directory with slash", "discovery:\n  etcd:\n    rootDirectory: /openim\n", "discovery.etcd.rootDirectory: must be a non-empty key prefix"),
+                Arguments.of("kubernetes resolver", "discovery:\n  kubernetes:\n    resolver: consul\n", "discovery.kubernetes.resolver: unknown value 'consul' (want one of auto, dns, kuberesolver)"),
+                Arguments.of("kubeconfig missing", "discovery:\n  kubernetes:\n    enabled: true\n    kubeconfig: /nonexistent/kubeconfig\n", "discovery.kubernetes.kubeconfig: no readable file '/nonexistent/kubeconfig'"),
                 Arguments.of("no registry enabled", "discovery:\n  etcd:\n    enabled: false\n", "discovery: enabled, but none of discovery.etcd.enabled, discovery.zookeeper.enabled, discovery.kubernetes.enabled is true"),
                 Arguments.of("unset environment variable", "discovery:\n  etcd:\n    username: root\n    password: ${OPENIM_EXPORTER_TEST_UNSET_VAR}\n", "discovery.etcd.password: environment variable OPENIM_EXPORTER_TEST_UNSET_VAR is not set"),
                 Arguments.of("missing password file", "discovery:\n  etcd:\n    username: root\n    passwordFile: /nonexistent/etcd-password\n", "discovery.etcd.passwordFile: cannot read /nonexistent/etcd-password: no such file"),

@@ -168,6 +168,10 @@ public record DiscoverySettings(Boolean enabled, String generation, List<String>
             throw ConfigException.at("discovery.kubernetes.namespace", "must be a Kubernetes namespace name, got '"
                     + kubernetes.namespace() + "'");
         }
+        if (kubernetes.enabled() && !kubernetes.kubeconfig().isEmpty()
+                && !java.nio.file.Files.isReadable(java.nio.file.Path.of(kubernetes.kubeconfig()))) {
+            throw ConfigException.at("discovery.kubernetes.kubeconfig", "no readable file '" + kubernetes.kubeconfig() + "'");
+        }
         if (kubernetes.accessReview().serviceAccount().isBlank()) {
             throw ConfigException.at("discovery.kubernetes.accessReview.serviceAccount", "must be a service account name");
         }
