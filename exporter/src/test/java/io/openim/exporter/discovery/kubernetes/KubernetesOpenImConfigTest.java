@@ -72,4 +72,29 @@ class KubernetesOpenImConfigTest {
                 "verb", "list", "resource", "discovery.k8s.io/endpointslices");
         assertFalse(Scrape.of(e.port()).has("openim_exporter_source_up", "source", "etcd"));
     }
+
+    /** v3.8 says {@code enable: k8s} and names services in share.yml; its clients resolve names through DNS. */
+    @Test
+    void v38K8sLayoutChoosesTheDnsModel() throws Exception {
+        Path openim = Files.createTempDirectory("openim-v38");
+        closer.keep(() -> {
+            Files.deleteIfExists(openim.resolve("discovery.yml"));
+            Files.deleteIfExists(openim.resolve("share.yml"));
+            Files.deleteIfExists(openim);
+        });
+        Files.writeString(openim.resolve("discovery.yml"), "enable: k8s\netcd:\n  rootDirectory: openim\n  address: [ localhost:12379 ]\n");
+        Files.writeString(openim.resolve("share.yml"), "secret: openIM123\nrpcRegisterName:\n  user: user\n  messageGateway: messageGateway\n");
+        Path empty = Files.createTempFile("exporter", ".yml");
+        Files.writeString(empty, "server:\n  port: 0\n");
+        DiscoverySettings d = new ConfigLoader(Map.of()).load(empty, openim).section(DiscoverySettings.class);
+        Files.delete(empty);
+        assertTrue(d.kubernetes().enabled());
+        assertEquals("default", d.kubernetes().namespace(), "v3.8's discovery.yml has no kubernetes section");
+        assertEquals("messageGateway", d.kubernetes().gatewayService());
+        assertEquals("v3.8", d.generation());
+        assertEquals(KubernetesRegistry.Model.DNS, KubernetesRegistry.model(d.kubernetes().resolver(), d.generation()));
+        assertEquals(KubernetesRegistry.Model.KUBERESOLVER, KubernetesRegistry.model("kuberesolver", "v3.8"),
+                "v3.8.3-patch.14+ pins tools alpha.106, which resolves through kuberesolver");
+        assertEquals(KubernetesRegistry.Model.KUBERESOLVER, KubernetesRegistry.model("auto", "main"));
+    }
 }
