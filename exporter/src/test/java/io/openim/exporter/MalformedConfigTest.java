@@ -35,7 +35,7 @@ class MalformedConfigTest {
                 Arguments.of("empty address list", "discovery:\n  etcd:\n    endpoints: []\n", "discovery.etcd.endpoints: must list at least one host:port"),
                 Arguments.of("listen port out of range", "server:\n  port: 70000\n", "server.port: must be between 0 and 65535, got 70000"),
                 Arguments.of("duration without unit", "discovery:\n  interval: 15\n", "discovery.interval: expected a duration such as 500ms, 15s or 1m"),
-                Arguments.of("duration with bad unit", "discovery:\n  interval: 15x\n", "discovery.interval: expected a duration such as 500ms, 15s or 1m, got '15x'"),
+                Arguments.of("duration with bad unit", "discovery:\n  interval: 15x\n", "discovery.interval: expected a duration such as 500ms, 15s or 1m (at most 8760h), got '15x'"),
                 Arguments.of("zero interval", "discovery:\n  interval: 0s\n", "discovery.interval: must be greater than 0"),
                 Arguments.of("timeout longer than interval", "discovery:\n  interval: 5s\n  timeout: 10s\n", "discovery.timeout: must not be longer than discovery.interval (5s)"),
                 Arguments.of("check timeout too short for its registries", "discovery:\n  timeout: 2s\n  etcd:\n    timeout: 2s\n", "discovery.timeout: must be longer than the slowest enabled registry timeout plus probe.timeout (3s), got 2s"),
@@ -108,12 +108,13 @@ class MalformedConfigTest {
         Files.writeString(badList.resolve("zookeeper.yml"), "schema: openim\naddress: {host: zk}\n");
         Files.writeString(badYaml.resolve("discovery.yml"), "enable: etcd\netcd: [\n");
         return Stream.of(
-                Arguments.of("missing config file", List.of("check-config", "--config", "/nonexistent/exporter.yml"), "--config: file /nonexistent/exporter.yml does not exist"),
+                Arguments.of("missing config file", List.of("check-config", "--config", "/nonexistent/exporter.yml"), "--config: cannot read /nonexistent/exporter.yml: no such file"),
                 Arguments.of("missing OpenIM directory", List.of("check-config", "--openim-config", "/nonexistent/openim"), "--openim-config: directory /nonexistent/openim does not exist"),
                 Arguments.of("OpenIM directory without discovery files", List.of("check-config", "--openim-config", empty.toString()), "has none of discovery.yml, share.yml, zookeeper.yml"),
                 Arguments.of("OpenIM unknown registry", List.of("check-config", "--openim-config", openim.toString()), "--openim-config: discovery.yml: enable: unknown registry 'consul' (want etcd, zookeeper or kubernetes)"),
                 Arguments.of("OpenIM address not a list", List.of("check-config", "--openim-config", badList.toString()), "--openim-config: zookeeper.yml: address: expected a list of host:port"),
                 Arguments.of("OpenIM file not YAML", List.of("check-config", "--openim-config", badYaml.toString()), "discovery.yml is not valid YAML"),
+                Arguments.of("config is /dev/zero", List.of("check-config", "--config", "/dev/zero"), "--config: /dev/zero is larger than 1 MiB"),
                 Arguments.of("unknown option", List.of("--confg", "x.yml"), "Unknown options: '--confg'"));
     }
 

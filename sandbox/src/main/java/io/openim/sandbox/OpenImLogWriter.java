@@ -150,6 +150,60 @@ public final class OpenImLogWriter implements AutoCloseable {
                 fields);
     }
 
+    /**
+     * The console and JSON entries openimsdk/tools wrote across OpenIM v3.7 to main ({@code log/zap.go}
+     * capitalColorLevelEncoder, {@code log/color.go}, {@code log/encoder.go}): level, PID and process name coloured
+     * ({@code \x1b[<n>m…\x1b[0m}, DEBUG 37, INFO 34, WARN 33, ERROR 31), PID padded to 15, name to 25, message to 50.
+     */
+    public enum Variant {
+        /** tools up to v0.0.50-alpha.15 (OpenIM v3.7.1 to v3.8.1): {@code [version:X]} padded to 17. */
+        VERSION_FIELD_17("v3.7.1"),
+        /** later tools (OpenIM v3.8.2, v3.8.3-patch.6 and later, main): {@code [X]} padded to 30. */
+        BRACKETS_30("v3.8.3-patch.16"),
+        /** OpenIM v3.8.3 to v3.8.3-patch.5: the version keeps its newline, so each entry is two physical lines. */
+        SPLIT_V3_8_3("v3.8.3\n"),
+        /** {@code isJson: true}: the process name as the logger name, PID and version after the message. */
+        JSON("v3.8.3\n");
+
+        private final String version;
+
+        Variant(String version) {
+            this.version = version;
+        }
+
+        public String version() {
+            return version;
+        }
+    }
+
+    /** One entry as {@code variant} writes it, without the final newline (a split entry holds one inside). */
+    public static String entry(Variant variant, LocalDateTime time, Kind k, int pid, String operationId) {
+        String fields = "{\"operationID\": \"" + operationId + "\"" + (k.error() == null ? "" : ", \"error\": \"" + k.error() + "\"") + "}";
+        if (variant == Variant.JSON) {
+            return "{\"level\":\"" + k.level() + "\",\"time\":\"" + TIME.format(time) + "\",\"logger\":\"" + k.process()
+                    + "\",\"caller\":\"" + caller(k) + "\",\"msg\":\"" + pad(k.msg(), 50) + "\",\"PID\":" + pid
+                    + ",\"version\":\"" + variant.version().replace("\n", "\\n") + "\",\"operationID\":\"" + operationId + "\""
+                    + (k.error() == null ? "" : ",\"error\":\"" + k.error() + "\"") + "}";
+        }
+        String colour = switch (k.level()) {
+            case "DEBUG" -> "37";
+            case "INFO" -> "34";
+            case "WARN" -> "33";
+            default -> "31";
+        };
+        String version = variant == Variant.VERSION_FIELD_17 ? pad("[version:" + variant.version() + "]", 17)
+                : pad("[" + variant.version() + "]", 30);
+        return String.join("\t",
+                TIME.format(time),
+                "\u001b[" + colour + "m" + k.level() + "\u001b[0m",
+                "\u001b[" + colour + "m" + pad("[PID:" + pid + "]", 15) + "\u001b[0m",
+                "\u001b[" + colour + "m" + pad(k.process(), 25) + "\u001b[0m",
+                version,
+                "[" + caller(k) + "]",
+                pad(k.msg(), 50),
+                fields);
+    }
+
     /** tools' JSON encoder with the process name as the logger name, PID and version after the message. */
     public static String json(LocalDateTime time, Kind k, int pid, String operationId) {
         return "{\"level\":\"" + k.level() + "\",\"time\":\"" + TIME.format(time) + "\",\"logger\":\"" + k.process()

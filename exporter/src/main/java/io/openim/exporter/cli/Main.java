@@ -63,9 +63,14 @@ public final class Main implements Callable<Integer> {
                 description = "seq check: this replica checks the conversations whose hash mod n is i (overrides seq.shard).")
         String shard;
 
+        /** What was resolved from OpenIM's directory by the last {@link #load}: see {@link ConfigLoader#notes()}. */
+        java.util.List<String> notes = java.util.List.of();
+
         ExporterConfig load(PrintWriter err) {
             try {
-                ExporterConfig c = ConfigLoader.fromEnvironment().load(config, openImConfig);
+                ConfigLoader loader = ConfigLoader.fromEnvironment();
+                ExporterConfig c = loader.load(config, openImConfig);
+                notes = loader.notes();
                 return shard == null ? c : c.with(c.section(SeqSettings.class).withShard(shard));
             } catch (ConfigException e) {
                 err.println("openim-exporter: config error: " + e.getMessage());
@@ -99,6 +104,7 @@ public final class Main implements Callable<Integer> {
             }
             LogSetup.configure(config.log().format(), config.log().level());
             var log = LoggerFactory.getLogger(Main.class);
+            options.notes.forEach(n -> log.info("{}", n));
             Exporter exporter;
             try {
                 exporter = Exporter.start(config, true);
@@ -132,6 +138,8 @@ public final class Main implements Callable<Integer> {
             if (config == null) {
                 return CONFIG_ERROR;
             }
+            // what was resolved from OpenIM's directory, as YAML comments so the output stays valid YAML
+            options.notes.forEach(n -> spec.commandLine().getOut().println("# " + n));
             spec.commandLine().getOut().print(ConfigPrinter.toYaml(config));
             spec.commandLine().getOut().flush();
             return 0;

@@ -2,6 +2,7 @@ package io.openim.exporter.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -20,7 +21,6 @@ import io.openim.exporter.Modules;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,11 +40,10 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
 
-    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-
     private final Map<String, String> env;
     private final List<? extends ConfigSection<?>> sections;
     private final YAMLMapper mapper;
+    private List<String> notes = List.of();
 
     /** A loader for the given check sections (the module list, in its order). */
     public ConfigLoader(Map<String, String> env, List<? extends ConfigSection<?>> sections) {
@@ -53,6 +52,9 @@ public final class ConfigLoader {
         this.mapper = YAMLMapper.builder()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .addModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()))
                 .build();
@@ -70,11 +72,15 @@ public final class ConfigLoader {
     /** Either argument may be null: no file means defaults, no directory means no OpenIM config. */
     public ExporterConfig load(Path configFile, Path openImConfigDir) throws ConfigException {
         ObjectNode tree = JsonNodeFactory.instance.objectNode();
+        ObjectNode own = configFile != null ? readFile(configFile) : null;
+        notes = List.of();
         if (openImConfigDir != null) {
-            merge(tree, fromOpenIm(new OpenImDirectory(openImConfigDir, mapper)));
+            OpenImDirectory dir = new OpenImDirectory(openImConfigDir, mapper, env, own);
+            merge(tree, fromOpenIm(dir));
+            notes = dir.notes();
         }
-        if (configFile != null) {
-            merge(tree, readFile(configFile));
+        if (own != null) {
+            merge(tree, own);
         }
         interpolate(tree, "");
         Set<String> known = new TreeSet<>(List.of("server", "log"));
@@ -95,12 +101,21 @@ public final class ConfigLoader {
         ExporterConfig config = new ExporterConfig(server, log, checks);
         // 0 picks a free port (tests, side-by-side benchmarks)
         Rules.range("server.port", config.server().port(), 0, 65535);
+        Rules.resolvable("server.host", config.server().host());
         Rules.oneOf("log.format", config.log().format(), Set.of("text", "json"));
         Rules.oneOf("log.level", config.log().level(), Set.of("trace", "debug", "info", "warn", "error"));
         for (CheckSettings c : checks.values()) {
             c.validate();
         }
         return config;
+    }
+
+    /**
+     * What the last {@link #load} resolved from OpenIM's directory, one line each: IMENV_* overrides (secrets masked),
+     * where the log files are, values it could not use. {@code check-config} prints them; {@code run} logs them.
+     */
+    public List<String> notes() {
+        return notes;
     }
 
     /** Every section's part of OpenIM's directory, in the module list's order. */
@@ -139,14 +154,7 @@ public final class ConfigLoader {
     }
 
     private ObjectNode readFile(Path file) throws ConfigException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("--config: file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new ConfigException("--config: cannot read " + file + ": " + e.getMessage());
-        }
+        String text = TextFiles.read(file, TextFiles.MAX_CONFIG_BYTES, "--config");
         if (text.isBlank()) {
             throw new ConfigException("--config: file " + file + " is empty");
         }
@@ -154,8 +162,7 @@ public final class ConfigLoader {
         try {
             node = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() != null ? " at line " + e.getLocation().getLineNr() : "";
-            throw new ConfigException("--config: " + file + " is not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
+            throw new ConfigException("--config: " + file + yamlProblem(e));
         }
         if (node == null || node.isMissingNode() || node.isNull()) {
             throw new ConfigException("--config: file " + file + " is empty");
@@ -194,6 +201,10 @@ public final class ConfigLoader {
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 JsonNode item = node.get(i);
+                if (item.isNull()) {
+                    // List.copyOf would refuse it later, without a path
+                    throw ConfigException.at(path + "[" + i + "]", "an empty list item (~ or null)");
+                }
                 if (item.isTextual()) {
                     ((com.fasterxml.jackson.databind.node.ArrayNode) node).set(i, new TextNode(substitute(item.textValue(), path + "[" + i + "]")));
                 } else {
@@ -203,21 +214,67 @@ public final class ConfigLoader {
         }
     }
 
+    /** ${VAR}, ${VAR:-default}; a default may itself hold references ({@code ${A:-${B}}}), as in a shell. */
     private String substitute(String value, String path) throws ConfigException {
-        Matcher m = ENV_REF.matcher(value);
         StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String v = env.get(m.group(1));
-            if (v == null) {
-                if (m.group(2) == null) {
-                    throw ConfigException.at(path, "environment variable " + m.group(1) + " is not set");
-                }
-                v = m.group(2);
+        int i = 0;
+        while (i < value.length()) {
+            int open = value.indexOf("${", i);
+            if (open < 0) {
+                out.append(value, i, value.length());
+                break;
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(v));
+            out.append(value, i, open);
+            int close = closingBrace(value, open + 2);
+            if (close < 0) {
+                throw ConfigException.at(path, "unclosed ${ in '" + value + "'");
+            }
+            out.append(reference(value.substring(open + 2, close), path));
+            i = close + 1;
         }
-        m.appendTail(out);
         return out.toString();
+    }
+
+    private String reference(String body, String path) throws ConfigException {
+        int sep = body.indexOf(":-");
+        String name = sep < 0 ? body : body.substring(0, sep);
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw ConfigException.at(path, "'${" + body + "}' is not a ${VAR} or ${VAR:-default} reference");
+        }
+        String v = env.get(name);
+        if (v != null) {
+            return v;
+        }
+        if (sep < 0) {
+            throw ConfigException.at(path, "environment variable " + name + " is not set");
+        }
+        return substitute(body.substring(sep + 2), path);
+    }
+
+    private static int closingBrace(String s, int from) {
+        int depth = 1;
+        for (int i = from; i < s.length(); i++) {
+            if (s.startsWith("${", i)) {
+                depth++;
+                i++;
+            } else if (s.charAt(i) == '}' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** " is not valid YAML at line N: problem", for a file the exporter reads. */
+    static String yamlProblem(JsonProcessingException e) {
+        String where = e.getLocation() != null && e.getLocation().getLineNr() > 0 ? " at line " + e.getLocation().getLineNr() : "";
+        String msg = firstLine(e.getOriginalMessage());
+        if (e instanceof MismatchedInputException && msg.startsWith("Trailing token")) {
+            return " holds more than one YAML document (---): put everything in one";
+        }
+        if (msg.startsWith("Duplicate field")) {
+            return " is not valid YAML" + where + ": duplicate field " + msg.substring("Duplicate field ".length()).replace('"', '\'');
+        }
+        return " is not valid YAML" + where + ": " + msg;
     }
 
     /** Turns Jackson's multi-line messages into "field.path: problem". */
@@ -237,8 +294,14 @@ public final class ConfigLoader {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            problem = root instanceof ConfigException ce ? ce.getMessage()
-                    : firstLine(root == e ? e.getOriginalMessage() : String.valueOf(root.getMessage()));
+            if (root instanceof ConfigException ce) {
+                problem = ce.getMessage();
+            } else if (root instanceof NullPointerException) {
+                // List.copyOf and friends refuse nulls: a `~` or empty item in a list
+                problem = "an empty value (~ or null) where a value is needed";
+            } else {
+                problem = firstLine(root == e ? e.getOriginalMessage() : String.valueOf(root.getMessage()));
+            }
         }
         return path.isEmpty() ? problem : path + ": " + problem;
     }
@@ -266,7 +329,7 @@ public final class ConfigLoader {
             return "true or false";
         }
         if (type == Duration.class) {
-            return "a duration such as 500ms, 15s or 1m";
+            return "a duration such as 500ms, 15s or 1m (at most 8760h)";
         }
         if (java.util.List.class.isAssignableFrom(type)) {
             return "a list";
@@ -300,9 +363,13 @@ public final class ConfigLoader {
         return "";
     }
 
-    /** "500ms", "15s", "2m", "1h". A number without unit is refused: it is ambiguous. */
+    /**
+     * "500ms", "15s", "2m", "1h", at most a year (more is a typo, and near Long.MAX it overflows). A number without
+     * unit is refused: it is ambiguous.
+     */
     static final class DurationDeserializer extends StdDeserializer<Duration> {
-        private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h)");
+        private static final Pattern FORMAT = Pattern.compile("(\\d{1,15})(ms|s|m|h)");
+        static final Duration MAX = Duration.ofHours(8760);
 
         DurationDeserializer() {
             super(Duration.class);
@@ -317,12 +384,16 @@ public final class ConfigLoader {
                         "not a duration");
             }
             long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
+            Duration d = switch (m.group(2)) {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
                 default -> Duration.ofHours(n);
             };
+            if (d.compareTo(MAX) > 0) {
+                return (Duration) ctx.handleWeirdStringValue(Duration.class, text, "longer than " + format(MAX));
+            }
+            return d;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.openim.exporter.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,6 +83,15 @@ public final class Rules {
     public static void readable(String field, String file) throws ConfigException {
         if (!file.isEmpty() && !Files.isReadable(Path.of(file))) {
             throw ConfigException.at(field, "cannot read " + file + (Files.exists(Path.of(file)) ? ": permission denied" : ": no such file"));
+        }
+    }
+
+    /** A host name the exporter will bind or dial must resolve now, or the failure comes later as a stack trace. */
+    public static void resolvable(String field, String host) throws ConfigException {
+        try {
+            InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw ConfigException.at(field, "cannot resolve '" + host + "'");
         }
     }
 

@@ -1,9 +1,5 @@
 package io.openim.exporter.config;
 
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Passwords may live in files (Kubernetes secrets mounted as files) rather than in the config. */
@@ -19,12 +15,6 @@ public final class Secrets {
         if (!password.isEmpty()) {
             throw ConfigException.at(section + ".passwordFile", "set either password or passwordFile, not both");
         }
-        try {
-            return Files.readString(Path.of(passwordFile)).strip();
-        } catch (IOException e) {
-            String why = e instanceof NoSuchFileException ? "no such file"
-                    : e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
-            throw ConfigException.at(section + ".passwordFile", "cannot read " + passwordFile + ": " + why);
-        }
+        return TextFiles.read(Path.of(passwordFile), TextFiles.MAX_SECRET_BYTES, section + ".passwordFile").strip();
     }
 }

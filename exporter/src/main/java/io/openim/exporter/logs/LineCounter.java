@@ -1,7 +1,9 @@
 package io.openim.exporter.logs;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Counts lines by (service, level) and signatures by (service, signature). The hot path
@@ -17,6 +19,10 @@ public final class LineCounter implements SignatureMatcher.Lines {
     private long overflow;
     private long seen;
     private int scanFallback;
+    /** The file whose lines come now, and the service of its entry left open by a split v3.8.3 line (-1: none). */
+    private Object file;
+    private int openService = -1;
+    private final Map<Object, Integer> openElsewhere = new HashMap<>();
 
     public LineCounter(SignatureMatcher matcher, ServiceLabels services) {
         this.matcher = matcher;
@@ -51,6 +57,22 @@ public final class LineCounter implements SignatureMatcher.Lines {
         count(b, from, to, scanFallback, found, n);
     }
 
+    /**
+     * The lines that follow come from {@code key}'s file: the half of a split entry (see {@link LineParser}) that
+     * one file left open waits for that file's next line, whatever other files are read in between.
+     */
+    public void file(Object key) {
+        if (key.equals(file)) {
+            return;
+        }
+        if (file != null && openService >= 0) {
+            openElsewhere.put(file, openService);
+        }
+        file = key;
+        Integer open = openElsewhere.remove(key);
+        openService = open == null ? -1 : open;
+    }
+
     /** Lines handed over so far (blank ones included). */
     public long seen() {
         return seen;
@@ -65,14 +87,22 @@ public final class LineCounter implements SignatureMatcher.Lines {
             return;
         }
         parser.parse(b, from, to);
-        int svc = parser.nameTo() > parser.nameFrom() ? services.id(b, parser.nameFrom(), parser.nameTo()) : fallback;
-        if (svc == ServiceLabels.UNKNOWN) {
-            svc = fallback;
+        int svc;
+        if (parser.continuation()) {
+            // the second half of an entry counted with its first half: only its signatures count, for that service
+            svc = openService >= 0 ? openService : fallback;
+            openService = -1;
+        } else {
+            svc = parser.nameTo() > parser.nameFrom() ? services.id(b, parser.nameFrom(), parser.nameTo()) : fallback;
+            if (svc == ServiceLabels.UNKNOWN) {
+                svc = fallback;
+            }
+            if (svc == ServiceLabels.OTHER) {
+                overflow++;
+            }
+            row(svc, levels, LineParser.LEVELS.length)[parser.level()]++;
+            openService = parser.opensEntry() ? svc : -1;
         }
-        if (svc == ServiceLabels.OTHER) {
-            overflow++;
-        }
-        row(svc, levels, LineParser.LEVELS.length)[parser.level()]++;
         if (n > 0) {
             long[] row = row(svc, signatures, matcher.size());
             for (int i = 0; i < n; i++) {

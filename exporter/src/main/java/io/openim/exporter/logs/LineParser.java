@@ -9,6 +9,11 @@ package io.openim.exporter.logs;
  *   <li>JSON ({@code isJson: true}): {@code {"level":"WARN","time":…,"logger":"openim-msggateway",…}}; zap writes
  *       the level first and the logger name (OpenIM's process name) before the caller and message.</li>
  * </ul>
+ * From OpenIM v3.8.3 to v3.8.3-patch.5 the version string keeps the newline of the embedded {@code version} file
+ * (open-im-server {@code version/version.go} embeds the file as it is; patch.6 trims it there, and
+ * {@code pkg/common/cmd/root.go} passes it to the logger), and tools' level encoder writes {@code [<version>]} padded to 30: every console entry then takes two
+ * physical lines, the first ending in the open {@code [v3.8.3}, the second starting with {@code ]} and holding the
+ * caller, message and fields. {@link #opensEntry()} and {@link #continuation()} say which half a line is.
  * After {@link #parse} the results are in {@link #level()}, {@link #nameFrom()} and {@link #nameTo()}.
  */
 public final class LineParser {
@@ -22,6 +27,18 @@ public final class LineParser {
     private int level;
     private int nameFrom;
     private int nameTo;
+    private boolean continuation;
+    private boolean opensEntry;
+
+    /** The line is the second half of a split entry (starts with {@code ]}): no time, level or name of its own. */
+    public boolean continuation() {
+        return continuation;
+    }
+
+    /** The line ends inside the version field ({@code [v3.8.3} and no {@code ]}): its entry goes on in the next line. */
+    public boolean opensEntry() {
+        return opensEntry;
+    }
 
     public int level() {
         return level;
@@ -39,6 +56,11 @@ public final class LineParser {
     public void parse(byte[] b, int from, int to) {
         level = UNKNOWN_LEVEL;
         nameFrom = nameTo = from;
+        continuation = opensEntry = false;
+        if (from < to && b[from] == ']' && (from + 1 == to || b[from + 1] == ' ' || b[from + 1] == '\t')) {
+            continuation = true;
+            return;
+        }
         int p = from;
         while (p < to && (b[p] == ' ' || b[p] == '\t')) {
             p++;
@@ -85,6 +107,15 @@ public final class LineParser {
         }
         nameFrom = s;
         nameTo = e;
+        // field 4: "[version]"; a line that ends before its "]" is the first half of a split entry
+        p = nextField(b, e, to);
+        if (p >= 0 && p < to && b[p] == '[') {
+            int q = p + 1;
+            while (q < to && b[q] != ']' && b[q] != '\t') {
+                q++;
+            }
+            opensEntry = q == to;
+        }
     }
 
     private void json(byte[] b, int p, int to) {

@@ -53,6 +53,7 @@ final class LogFollower implements AutoCloseable {
      * end of the file or the deadline (the rest waits for the next cycle). Returns the number of lines.
      */
     long poll(ByteBuffer buf, Deadline deadline) throws IOException {
+        counter.file(identity);
         checkReplaced();
         byte[] b = buf.array();
         long lines = 0;

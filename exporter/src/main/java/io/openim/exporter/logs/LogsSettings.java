@@ -15,10 +15,12 @@ import java.util.regex.PatternSyntaxException;
  * The {@code logs:} section: off unless present (or OpenIM's log.yml is read). {@code paths} are globs of OpenIM's
  * own log files (console or JSON lines), {@code podPaths} globs of Kubernetes node logs in CRI format
  * ({@code /var/log/pods/<ns>_<pod>_<uid>/<container>/*.log}). {@code start} says where to begin in files found at
- * the first start without a state file.
+ * the first start without a state file. {@code openimWorkDir} is the directory OpenIM's processes run in, for a
+ * relative {@code log.yml storageLocation} read through {@code --openim-config} when it cannot be inferred.
  */
 public record LogsSettings(Boolean enabled, List<String> paths, List<String> podPaths, String start, String stateFile,
-                           Duration interval, Duration timeout, Integer maxServices, List<Signature> signatures)
+                           Duration interval, Duration timeout, Integer maxServices, List<Signature> signatures,
+                           String openimWorkDir)
         implements CheckSettings {
     private static final Pattern SIGNATURE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
@@ -33,6 +35,12 @@ public record LogsSettings(Boolean enabled, List<String> paths, List<String> pod
         timeout = timeout != null ? timeout : Duration.ofSeconds(10);
         maxServices = maxServices != null ? maxServices : 50;
         signatures = signatures != null ? List.copyOf(signatures) : List.of();
+        openimWorkDir = openimWorkDir != null ? openimWorkDir : "";
+    }
+
+    public LogsSettings(Boolean enabled, List<String> paths, List<String> podPaths, String start, String stateFile,
+                        Duration interval, Duration timeout, Integer maxServices, List<Signature> signatures) {
+        this(enabled, paths, podPaths, start, stateFile, interval, timeout, maxServices, signatures, null);
     }
 
     static LogsSettings off() {

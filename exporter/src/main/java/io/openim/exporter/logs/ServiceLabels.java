@@ -9,7 +9,10 @@ import java.util.Map;
 /**
  * Maps process names, as bytes in a line, to small ids, at most {@code max} of them: later names
  * share the id of {@code other}, so the service label stays bounded whatever the logs hold. Looking up
- * a name already seen allocates nothing (open addressing over the bytes).
+ * a name already seen allocates nothing (open addressing over the bytes). Only a name shaped like an OpenIM
+ * process name takes a slot: tools writes {@code program.GetProcessName()}, the binary's name, and every OpenIM
+ * binary is named {@code openim-…} (open-im-server {@code cmd/openim-*}, {@code start-config.yml}); anything else
+ * in that field (binary garbage, a message word from a broken line) is UNKNOWN and cannot use up the slots.
  */
 public final class ServiceLabels {
     public static final int UNKNOWN = 0;
@@ -49,12 +52,8 @@ public final class ServiceLabels {
     }
 
     private int insert(byte[] b, int from, int to, int slot) {
-        for (int i = from; i < to; i++) {
-            byte c = b[i];
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-            if (!ok) {
-                return UNKNOWN;
-            }
+        if (!processName(b, from, to)) {
+            return UNKNOWN;
         }
         int id = id(new String(b, from, to - from, StandardCharsets.US_ASCII));
         if (id == OTHER && filled >= 4096) {
@@ -70,6 +69,21 @@ public final class ServiceLabels {
     }
 
     private int filled;
+    private static final byte[] PREFIX = "openim-".getBytes(StandardCharsets.US_ASCII);
+
+    /** {@code openim-} and then lower-case letters, digits and dashes, as OpenIM names its binaries. */
+    static boolean processName(byte[] b, int from, int to) {
+        if (to - from <= PREFIX.length || !java.util.Arrays.equals(b, from, from + PREFIX.length, PREFIX, 0, PREFIX.length)) {
+            return false;
+        }
+        for (int i = from + PREFIX.length; i < to; i++) {
+            byte c = b[i];
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private void grow() {
         byte[][] oldKeys = keys;

@@ -125,6 +125,10 @@ public record SeqSettings(Boolean enabled, String generation, Duration interval,
             throw ConfigException.at("seq.mongo.database", "must not be empty");
         }
         Rules.userForPassword("seq.mongo", m.username(), m.password());
+        if (!m.readConcern().isEmpty()) {
+            // the levels OpenIM's mongodb.yml names (replicaSet.readConcern)
+            Rules.oneOf("seq.mongo.readConcern", m.readConcern(), java.util.Set.of("local", "available", "majority", "linearizable", "snapshot"));
+        }
         Rules.positive("seq.mongo.timeout", m.timeout());
         if (s.enabled()) {
             Duration needed = r.timeout().plus(m.timeout());

@@ -91,9 +91,10 @@ class LogsExporterTest {
                 """);
         ExporterConfig c = new ConfigLoader(Map.of()).load(null, config);
         assertTrue(c.section(LogsSettings.class).enabled());
-        assertEquals(List.of(dir.resolve("open-im-server/logs/openim-service-log.*").toString()), c.section(LogsSettings.class).paths());
+        // relative to where mage runs the binaries, <root>/_output/bin/platforms/<os>/<arch>: <root>/_output/logs
+        assertEquals(List.of(dir.resolve("open-im-server/_output/logs/" + LogsOpenIm.FILES).toString()), c.section(LogsSettings.class).paths());
         Files.writeString(config.resolve("log.yml"), "storageLocation: /data/openim/logs/\n");
-        assertEquals(List.of("/data/openim/logs/openim-service-log.*"), new ConfigLoader(Map.of()).load(null, config).section(LogsSettings.class).paths());
+        assertEquals(List.of("/data/openim/logs/" + LogsOpenIm.FILES), new ConfigLoader(Map.of()).load(null, config).section(LogsSettings.class).paths());
         assertTrue(!new ConfigLoader(Map.of()).load(null, null).section(LogsSettings.class).enabled(), "no section, no log.yml: off");
     }
 
