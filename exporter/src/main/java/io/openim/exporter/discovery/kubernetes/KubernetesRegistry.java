@@ -242,7 +242,8 @@ public final class KubernetesRegistry implements Registry {
             List<String> idle = informers.stream().filter(i -> !i.isWatching() || !i.hasSynced())
                     .map(i -> i.getApiTypeClass().getSimpleName()).toList();
             if (!idle.isEmpty()) {
-                throw new IllegalStateException("watch of " + String.join(", ", idle) + " not running yet (reconnecting)");
+                throw new IllegalStateException("watch of " + String.join(", ", idle) + " in namespace " + namespace
+                        + " not running: reconnecting, or the exporter may not list/watch it");
             }
             recompute();
             review();
