@@ -144,6 +144,8 @@ public final class DiscoveryCheck implements Check {
             Map<String, Long> changes = new LinkedHashMap<>();
             Map<String, Integer> invalid = new LinkedHashMap<>();
             Map<String, Long> ttl = new LinkedHashMap<>();
+            Map<String, Integer> notReady = new LinkedHashMap<>();
+            Map<String, String> zeroCause = new LinkedHashMap<>();
             for (String svc : checked) {
                 changes.put(svc, s.changes().getOrDefault(svc, 0L));
                 if (!s.up()) {
@@ -156,9 +158,18 @@ public final class DiscoveryCheck implements Check {
                 if (s.leaseTtl().containsKey(svc)) {
                     ttl.put(svc, s.leaseTtl().get(svc));
                 }
+                Integer skipped = s.notReady().getOrDefault(svc, s.notReady().get(RegistrySnapshot.ANY_OTHER));
+                if (skipped != null) {
+                    notReady.put(svc, skipped);
+                }
+                String cause = s.zeroCause().getOrDefault(svc, s.zeroCause().get(RegistrySnapshot.ANY_OTHER));
+                if (cause != null && endpoints.get(svc).isEmpty()) {
+                    zeroCause.put(svc, cause);
+                }
             }
             results.add(new DiscoveryResult.RegistryResult(s.registry(), s.up(), Map.copyOf(endpoints),
-                    Map.copyOf(changes), Map.copyOf(invalid), Map.copyOf(ttl)));
+                    Map.copyOf(changes), Map.copyOf(invalid), Map.copyOf(ttl), Map.copyOf(notReady),
+                    Map.copyOf(zeroCause), s.access()));
         }
         return new DiscoveryResult(gen, checked, List.copyOf(results), drift(snaps, checked), List.copyOf(statuses));
     }

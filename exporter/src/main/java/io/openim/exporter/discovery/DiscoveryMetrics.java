@@ -23,6 +23,15 @@ final class DiscoveryMetrics implements ResultMapper<DiscoveryResult> {
             "Registrations and deregistrations of the service seen in the registry (flapping).", "registry", "service");
     static final MetricFamily DRIFT = MetricFamily.gauge("openim_discovery_drift_endpoints",
             "Addresses of the service registered only in the registry named by only_in.", "service", "only_in");
+    static final MetricFamily NOT_READY = MetricFamily.gauge("openim_discovery_not_ready_endpoints",
+            "Endpoints registered for the service that the resolver skips because they are not ready (Kubernetes readiness).",
+            "registry", "service");
+    static final MetricFamily ZERO_CAUSE = MetricFamily.gauge("openim_discovery_zero_cause",
+            "1 while the service resolves to zero addresses, labelled with why: no_service, no_ready_endpoints, no_named_port.",
+            "registry", "service", "cause");
+    static final MetricFamily ACCESS = MetricFamily.gauge("openim_discovery_kubernetes_access_allowed",
+            "1 if OpenIM's service account may do verb on resource (SubjectAccessReview); 0 means its resolver reads nothing.",
+            "verb", "resource");
     static final MetricFamily REGISTRY = MetricFamily.info("openim_discovery_registry",
             "Registries the exporter watches, with the OpenIM generation whose service names are checked.", "registry", "generation");
 
@@ -33,7 +42,7 @@ final class DiscoveryMetrics implements ResultMapper<DiscoveryResult> {
 
     @Override
     public List<MetricFamily> families() {
-        return List.of(ENDPOINTS, ENDPOINT_UP, INVALID, LEASE_TTL, CHANGES, DRIFT, REGISTRY);
+        return List.of(ENDPOINTS, ENDPOINT_UP, INVALID, LEASE_TTL, CHANGES, DRIFT, NOT_READY, ZERO_CAUSE, ACCESS, REGISTRY);
     }
 
     /** A registry down in the last cycle shows no endpoints (source_up says why) and no drift. */
@@ -55,6 +64,12 @@ final class DiscoveryMetrics implements ResultMapper<DiscoveryResult> {
                 }
             });
             reg.leaseTtl().forEach((svc, s) -> samples.of(LEASE_TTL).add(s, svc));
+            reg.notReady().forEach((svc, n) -> samples.of(NOT_READY).add(n, reg.registry(), svc));
+            reg.zeroCause().forEach((svc, cause) -> samples.of(ZERO_CAUSE).add(1, reg.registry(), svc, cause));
+            reg.access().forEach((permission, allowed) -> {
+                int space = permission.indexOf(' ');
+                samples.of(ACCESS).add(allowed ? 1 : 0, permission.substring(0, space), permission.substring(space + 1));
+            });
         }
         if (!state.anyDown()) {
             r.drift().forEach(d -> samples.of(DRIFT).add(d.count(), d.service(), d.onlyIn()));

@@ -1,13 +1,14 @@
 package io.openim.exporter.discovery;
 
+import io.openim.exporter.discovery.kubernetes.KubernetesRegistry;
 import io.openim.exporter.runtime.CheckModule;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Service discovery: what OpenIM's gRPC resolvers find in etcd and ZooKeeper (the "produced zero addresses"
- * outage). On even without a section: it is the check every deployment needs.
+ * Service discovery: what OpenIM's gRPC resolvers find in etcd, ZooKeeper and Kubernetes (the "produced zero
+ * addresses" outage). On even without a section: it is the check every deployment needs.
  */
 public final class DiscoveryModule {
     public static final CheckModule<DiscoverySettings> MODULE = new CheckModule<>("discovery", DiscoverySettings.class,
@@ -24,6 +25,9 @@ public final class DiscoveryModule {
         }
         if (d.zookeeper().enabled()) {
             registries.add(ZooKeeperRegistry.connect(d.zookeeper()));
+        }
+        if (d.kubernetes().enabled()) {
+            registries.add(KubernetesRegistry.connect(d.kubernetes(), d.generation()));
         }
         EndpointProber prober = switch (d.probe().mode()) {
             case "grpc" -> new GrpcProber();

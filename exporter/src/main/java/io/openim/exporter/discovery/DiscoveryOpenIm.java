@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The {@code discovery:} section from OpenIM's directory, in three layouts: v3.7 ({@code share.yml env: zookeeper}
+ * The {@code discovery:} section from OpenIM's directory (with {@code enable: kubernetes|k8s}, the Kubernetes
+ * registry in discovery.yml's {@code kubernetes.namespace}), in three layouts: v3.7 ({@code share.yml env: zookeeper}
  * + {@code zookeeper.yml}), v3.8 ({@code discovery.yml enable} + {@code share.yml rpcRegisterName}) and main
  * ({@code discovery.yml rpcService}).
  */
@@ -65,8 +66,24 @@ final class DiscoveryOpenIm {
                 etcd.put("enabled", false);
                 zk.put("enabled", true);
             }
-            case "k8s", "kubernetes", "direct" -> {
-                // Kubernetes discovery is checked by a later registry; nothing to watch here yet
+            case "k8s", "kubernetes" -> {
+                // v3.8 says "k8s" (pkg/common/discoveryregister/discoveryregister.go), main's ConfigMap "kubernetes"
+                // (deployments/deploy/openim-config.yml; main switches on the runtime environment, not this key)
+                etcd.put("enabled", false);
+                zk.put("enabled", false);
+                ObjectNode k8s = d.putObject("kubernetes");
+                k8s.put("enabled", true);
+                JsonNode ns = discovery == null ? null : discovery.path("kubernetes").get("namespace");
+                if (ns != null && ns.isTextual() && !ns.asText().isBlank()) {
+                    k8s.put("namespace", ns.asText());
+                }
+                String gateway = gatewayName(discovery, share);
+                if (gateway != null) {
+                    k8s.put("gatewayService", gateway);
+                }
+            }
+            case "direct" -> {
+                // v3.7's fixed address lists: no registry to watch
                 etcd.put("enabled", false);
                 zk.put("enabled", false);
                 d.put("enabled", false);
@@ -87,6 +104,18 @@ final class DiscoveryOpenIm {
         OpenImDirectory.copyList(src, "address", dst, addressTarget, where);
         OpenImDirectory.copyText(src, "username", dst, "username", where);
         OpenImDirectory.copyText(src, "password", dst, "password", where);
+    }
+
+    /** The message gateway's name: main's rpcService.messageGateway, v3.8's share.yml rpcRegisterName.messageGateway. */
+    private static String gatewayName(JsonNode discovery, JsonNode share) {
+        for (JsonNode names : new JsonNode[]{discovery == null ? null : discovery.get("rpcService"),
+                share == null ? null : share.get("rpcRegisterName")}) {
+            JsonNode g = names == null ? null : names.get("messageGateway");
+            if (g != null && g.isTextual() && !g.asText().isBlank()) {
+                return g.asText();
+            }
+        }
+        return null;
     }
 
     private static ArrayNode values(JsonNode map) {

@@ -23,9 +23,17 @@ public record DiscoveryResult(String generation, List<String> services, List<Reg
      * @param changes   service → registrations and deregistrations since start
      * @param invalid   service → entries that resolve to no address
      * @param leaseTtl  service → lowest remaining lease TTL (etcd)
+     * @param notReady  service → endpoints skipped as not ready (Kubernetes)
+     * @param zeroCause service → why it has zero addresses, only for those that have none (Kubernetes)
+     * @param access    "verb resource" → whether OpenIM's identity may do it (Kubernetes; empty when unchecked)
      */
     public record RegistryResult(String registry, boolean up, Map<String, List<Endpoint>> endpoints,
-                                 Map<String, Long> changes, Map<String, Integer> invalid, Map<String, Long> leaseTtl) {
+                                 Map<String, Long> changes, Map<String, Integer> invalid, Map<String, Long> leaseTtl,
+                                 Map<String, Integer> notReady, Map<String, String> zeroCause, Map<String, Boolean> access) {
+        public RegistryResult(String registry, boolean up, Map<String, List<Endpoint>> endpoints,
+                              Map<String, Long> changes, Map<String, Integer> invalid, Map<String, Long> leaseTtl) {
+            this(registry, up, endpoints, changes, invalid, leaseTtl, Map.of(), Map.of(), Map.of());
+        }
     }
 
     /** @param up null until the first probe, or when probing is off */

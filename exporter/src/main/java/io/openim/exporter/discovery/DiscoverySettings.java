@@ -13,12 +13,14 @@ import java.util.Set;
 /**
  * The {@code discovery:} section. On by default, with OpenIM's docker-compose etcd (127.0.0.1:12379, root
  * "openim"); ZooKeeper (127.0.0.1:12181, schema "openim") only when asked for, since OpenIM left it in v3.8.2.
+ * With Kubernetes on, etcd is off unless {@code etcd.enabled} says otherwise.
  *
  * @param generation "auto", "v3.7", "v3.8" or "main": whose service names are checked
  * @param services   explicit service list, or empty for the generation's names
  */
 public record DiscoverySettings(Boolean enabled, String generation, List<String> services, Duration interval,
-                                Duration timeout, Probe probe, Etcd etcd, ZooKeeper zookeeper) implements CheckSettings {
+                                Duration timeout, Probe probe, Etcd etcd, ZooKeeper zookeeper,
+                                Kubernetes kubernetes) implements CheckSettings {
     public DiscoverySettings {
         enabled = enabled != null ? enabled : true;
         generation = generation != null ? generation : "auto";
@@ -26,12 +28,16 @@ public record DiscoverySettings(Boolean enabled, String generation, List<String>
         interval = interval != null ? interval : Duration.ofSeconds(15);
         timeout = timeout != null ? timeout : Duration.ofSeconds(10);
         probe = probe != null ? probe : new Probe(null, null, null);
+        kubernetes = kubernetes != null ? kubernetes : new Kubernetes(null, null, null, null, null, null, null);
         etcd = etcd != null ? etcd : new Etcd(null, null, null, null, null, null, null);
+        if (etcd.enabled() == null) {
+            etcd = etcd.withEnabled(!kubernetes.enabled());
+        }
         zookeeper = zookeeper != null ? zookeeper : new ZooKeeper(null, null, null, null, null, null, null, null);
     }
 
     static DiscoverySettings defaults() {
-        return new DiscoverySettings(null, null, null, null, null, null, null, null);
+        return new DiscoverySettings(null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -46,10 +52,10 @@ public record DiscoverySettings(Boolean enabled, String generation, List<String>
         }
     }
 
+    /** @param enabled null until {@link DiscoverySettings} decides: on, unless Kubernetes is */
     public record Etcd(Boolean enabled, List<String> endpoints, String rootDirectory, String username,
                        String password, String passwordFile, Duration timeout) {
         public Etcd {
-            enabled = enabled != null ? enabled : true;
             endpoints = endpoints != null ? List.copyOf(endpoints) : List.of("127.0.0.1:12379");
             rootDirectory = rootDirectory != null ? rootDirectory : "openim";
             username = username != null ? username : "";
@@ -60,6 +66,10 @@ public record DiscoverySettings(Boolean enabled, String generation, List<String>
 
         Etcd withPassword(String pw) {
             return new Etcd(enabled, endpoints, rootDirectory, username, pw, passwordFile, timeout);
+        }
+
+        Etcd withEnabled(boolean on) {
+            return new Etcd(on, endpoints, rootDirectory, username, password, passwordFile, timeout);
         }
     }
 
@@ -81,11 +91,46 @@ public record DiscoverySettings(Boolean enabled, String generation, List<String>
         }
     }
 
+    /**
+     * OpenIM's services as Kubernetes Services (main's manifests; v3.8 with {@code enable: k8s}).
+     *
+     * @param namespace      where OpenIM's Services live (OpenIM's discovery.yml {@code kubernetes.namespace})
+     * @param kubeconfig     empty: in-cluster credentials when present, else $KUBECONFIG / ~/.kube/config
+     * @param resolver       how OpenIM's clients turn a name into addresses: "kuberesolver" (tools v0.0.50-alpha.106
+     *                       and later: main, v3.8.3-patch.14+), "dns" (v3.8 up to patch.13), "auto" (by generation)
+     * @param gatewayService the message gateway's Service, read through core/v1 Endpoints (GetConns); empty: the
+     *                       generation's name
+     */
+    public record Kubernetes(Boolean enabled, String namespace, String kubeconfig, String resolver,
+                             String gatewayService, Duration timeout, AccessReview accessReview) {
+        public Kubernetes {
+            enabled = enabled != null ? enabled : false;
+            namespace = namespace != null ? namespace : "default";
+            kubeconfig = kubeconfig != null ? kubeconfig : "";
+            resolver = resolver != null ? resolver : "auto";
+            gatewayService = gatewayService != null ? gatewayService : "";
+            timeout = timeout != null ? timeout : Duration.ofSeconds(3);
+            accessReview = accessReview != null ? accessReview : new AccessReview(null, null);
+        }
+    }
+
+    /**
+     * A SubjectAccessReview of OpenIM's service account: may it read what its resolver reads? Off when the
+     * exporter itself may not create reviews.
+     */
+    public record AccessReview(Boolean enabled, String serviceAccount) {
+        public AccessReview {
+            enabled = enabled != null ? enabled : true;
+            serviceAccount = serviceAccount != null ? serviceAccount : "default";
+        }
+    }
+
     @Override
     public DiscoverySettings withSecrets() throws ConfigException {
         return new DiscoverySettings(enabled, generation, services, interval, timeout, probe,
                 etcd.withPassword(Secrets.password("discovery.etcd", etcd.password(), etcd.passwordFile())),
-                zookeeper.withPassword(Secrets.password("discovery.zookeeper", zookeeper.password(), zookeeper.passwordFile())));
+                zookeeper.withPassword(Secrets.password("discovery.zookeeper", zookeeper.password(), zookeeper.passwordFile())),
+                kubernetes);
     }
 
     @Override
@@ -117,6 +162,19 @@ public record DiscoverySettings(Boolean enabled, String generation, List<String>
         if (zookeeper.schema().isBlank() || zookeeper.schema().contains("/")) {
             throw ConfigException.at("discovery.zookeeper.schema", "must be a non-empty name without '/', got '" + zookeeper.schema() + "'");
         }
+        Rules.oneOf("discovery.kubernetes.resolver", kubernetes.resolver(), Set.of("auto", "kuberesolver", "dns"));
+        Rules.positive("discovery.kubernetes.timeout", kubernetes.timeout());
+        if (!kubernetes.namespace().matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+            throw ConfigException.at("discovery.kubernetes.namespace", "must be a Kubernetes namespace name, got '"
+                    + kubernetes.namespace() + "'");
+        }
+        if (kubernetes.enabled() && !kubernetes.kubeconfig().isEmpty()
+                && !java.nio.file.Files.isReadable(java.nio.file.Path.of(kubernetes.kubeconfig()))) {
+            throw ConfigException.at("discovery.kubernetes.kubeconfig", "no readable file '" + kubernetes.kubeconfig() + "'");
+        }
+        if (kubernetes.accessReview().serviceAccount().isBlank()) {
+            throw ConfigException.at("discovery.kubernetes.accessReview.serviceAccount", "must be a service account name");
+        }
         Duration slowest = Duration.ZERO;
         if (etcd.enabled()) {
             slowest = etcd.timeout();
@@ -124,14 +182,18 @@ public record DiscoverySettings(Boolean enabled, String generation, List<String>
         if (zookeeper.enabled() && zookeeper.timeout().compareTo(slowest) > 0) {
             slowest = zookeeper.timeout();
         }
+        if (kubernetes.enabled() && kubernetes.timeout().compareTo(slowest) > 0) {
+            slowest = kubernetes.timeout();
+        }
         Duration needed = slowest.plus("off".equals(probe.mode()) ? Duration.ZERO : probe.timeout());
         if (enabled && timeout.compareTo(needed) <= 0) {
             // registries are read in parallel, then addresses probed: a shorter check timeout would cut every cycle
             throw ConfigException.at("discovery.timeout", "must be longer than the slowest enabled registry timeout plus probe.timeout ("
                     + ConfigLoader.format(needed) + "), got " + ConfigLoader.format(timeout));
         }
-        if (enabled && !etcd.enabled() && !zookeeper.enabled()) {
-            throw ConfigException.at("discovery", "enabled, but neither discovery.etcd.enabled nor discovery.zookeeper.enabled is true");
+        if (enabled && !etcd.enabled() && !zookeeper.enabled() && !kubernetes.enabled()) {
+            throw ConfigException.at("discovery", "enabled, but none of discovery.etcd.enabled, discovery.zookeeper.enabled, "
+                    + "discovery.kubernetes.enabled is true");
         }
     }
 }
