@@ -96,8 +96,7 @@ final class SeqSweep implements AutoCloseable {
                         mongoCursor = mongo.allConversations(pageSize);
                     }
                     while (batch.size() < pageSize && mongoCursor.hasNext()) {
-                        String id = mongoCursor.next().getString("conversation_id");
-                        if (id != null) {
+                        if (mongoCursor.next().get("conversation_id") instanceof String id) {
                             batch.add(id);
                         }
                     }
