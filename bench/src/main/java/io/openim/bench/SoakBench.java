@@ -132,6 +132,7 @@ public final class SoakBench {
             awaitSource(scraper, s, 1, UP_TIMEOUT_MS);
         }
         Map<String, Long> atStart = resources(exp);
+        Map<String, Integer> threadsAtStart = threadNames(exp);
         System.out.println("soak: all sources up; exporter " + atStart);
 
         List<Store> stores = List.of(
@@ -144,6 +145,7 @@ public final class SoakBench {
         Map<String, List<Double>> up = new LinkedHashMap<>();
         Map<String, List<Double>> starts = new LinkedHashMap<>();
         Map<String, Long> afterFirst = null;
+        Map<String, Integer> threadsAfterFirst = Map.of();
         int maxRounds = Math.max(small, big);
         for (int round = 1; round <= maxRounds; round++) {
             for (Store st : stores) {
@@ -164,6 +166,7 @@ public final class SoakBench {
             }
             if (round == 1) {
                 afterFirst = resources(exp);
+                threadsAfterFirst = threadNames(exp);
                 System.out.println("soak: after the first round " + afterFirst);
             }
         }
@@ -171,8 +174,11 @@ public final class SoakBench {
         System.out.println("soak: after the last round " + afterLast);
         Thread.sleep(70_000);
         Map<String, Long> idle = resources(exp);
+        Map<String, Integer> threadsIdle = threadNames(exp);
         System.out.println("soak: after 70 s idle " + idle);
-        Files.writeString(out.resolve("results.md"), report(small, big, atStart, afterFirst, afterLast, idle, down, starts, up, flags));
+        Files.writeString(out.resolve("results.md"), report(small, big, atStart, afterFirst, afterLast, idle, down, starts, up, flags)
+                + "\nThreads by name (digits folded) that differ: before any restart → after the first round → idle at the end: "
+                + threadDiff(threadsAtStart, threadsAfterFirst, threadsIdle) + "\n");
         System.out.println(Files.readString(out.resolve("results.md")));
         if (!exp.alive()) {
             throw new IllegalStateException("the exporter died during the soak; see " + exp.log());
@@ -190,6 +196,37 @@ public final class SoakBench {
             Thread.sleep(100);
         }
         throw new IllegalStateException("source_up{source=\"" + source + "\"} did not become " + want + " within " + timeoutMs + " ms");
+    }
+
+    /** The exporter's threads by name, digits folded ("pool-3-thread-1" → "pool-#-thread-#"), from jcmd Thread.print. */
+    private static Map<String, Integer> threadNames(ExporterProcess e) throws Exception {
+        Process p = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(e.pid()),
+                "Thread.print").redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("\"")) {
+                out.merge(line.substring(1, line.indexOf('"', 1)).replaceAll("[0-9]+", "#"), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    private static String threadDiff(Map<String, Integer> a, Map<String, Integer> b, Map<String, Integer> c) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(a.keySet());
+        names.addAll(b.keySet());
+        names.addAll(c.keySet());
+        List<String> parts = new ArrayList<>();
+        for (String n : names) {
+            int x = a.getOrDefault(n, 0);
+            int y = b.getOrDefault(n, 0);
+            int z = c.getOrDefault(n, 0);
+            if (x != y || y != z) {
+                parts.add("`" + n + "` " + x + " → " + y + " → " + z);
+            }
+        }
+        return parts.isEmpty() ? "none" : String.join("; ", parts);
     }
 
     /** Threads, open file descriptors, RSS (kB) of the exporter. */
