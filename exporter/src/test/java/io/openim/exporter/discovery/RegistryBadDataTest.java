@@ -81,9 +81,15 @@ class RegistryBadDataTest {
         for (int i = 0; i < 8; i++) {
             reg.register("user", "127.0.0.1:" + (20001 + i));  // nothing listens: probed down, fast
         }
+        // more keys than one page of the paged etcd read (EtcdRegistry.PAGE): every page must be read
+        for (int i = 0; i < EtcdRegistry.PAGE + 100; i++) {
+            String addr = "127.0.0.2:" + (30000 + i);
+            reg.putRaw(root + "/msg/" + addr, EtcdRegistrant.value(addr));
+        }
         Exporter e = exporter(", maxSeries: 5");
         Scrape.awaitValue(e, Duration.ofSeconds(15), "openim_discovery_endpoints", 8, "registry", "etcd", "service", "user");
-        Scrape.awaitValue(e, Duration.ofSeconds(10), "openim_discovery_series_dropped", 3);
+        Scrape.awaitValue(e, Duration.ofSeconds(5), "openim_discovery_endpoints", EtcdRegistry.PAGE + 100, "registry", "etcd", "service", "msg");
+        Scrape.awaitValue(e, Duration.ofSeconds(10), "openim_discovery_series_dropped", 8 + EtcdRegistry.PAGE + 100 - 5);
         long series = Scrape.of(e.port()).text().lines().filter(l -> l.startsWith("openim_discovery_endpoint_up{")).count();
         assertEquals(5, series, Scrape.of(e.port()).text());
     }
