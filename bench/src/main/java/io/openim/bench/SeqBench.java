@@ -13,7 +13,6 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.openim.exporter.stores.RedisSettings;
-import io.openim.exporter.seq.Allocator;
 import io.openim.exporter.seq.RedisSeqReader;
 import io.openim.exporter.stores.RedisConnections;
 import io.openim.sandbox.InJvmMongo;
@@ -186,7 +185,7 @@ public final class SeqBench {
         long keys = 0;
         while (true) {
             RedisSeqReader.Page page = r.scan(cursor, COUNT, Long.MAX_VALUE);
-            List<Allocator> a = r.read(page.conversationIds(), Long.MAX_VALUE);
+            List<RedisSeqReader.Read> a = r.read(page.conversationIds(), Long.MAX_VALUE);
             keys += a.size();
             if (page.next() == null) {
                 return keys;

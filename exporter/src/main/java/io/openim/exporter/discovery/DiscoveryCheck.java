@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +34,7 @@ public final class DiscoveryCheck implements Check {
     private final Duration interval;
     private final Duration timeout;
     private final ProbeBook probes;
+    private final int maxSeries;
     private final ExecutorService resyncs;
     private volatile Runnable onChange = () -> { };
 
@@ -40,10 +42,12 @@ public final class DiscoveryCheck implements Check {
      * @param generation      "auto", "v3.7", "v3.8" or "main"
      * @param services        explicit service list, or empty for the generation's names
      * @param prober          null to switch probing off
+     * @param maxSeries       cap on endpoint_up series and on addresses probed
      */
     public DiscoveryCheck(List<Registry> registries, String generation, List<String> services, Duration interval,
                           Duration timeout, EndpointProber prober, Duration probeTimeout,
-                          int probeConcurrency) {
+                          int probeConcurrency, int maxSeries) {
+        this.maxSeries = maxSeries;
         this.registries = List.copyOf(registries);
         this.generation = generation;
         this.services = List.copyOf(services);
@@ -121,10 +125,18 @@ public final class DiscoveryCheck implements Check {
         return registries.stream().map(Registry::snapshot).toList();
     }
 
+    /** The addresses to probe: at most maxSeries, the first in address order (the same ones every cycle). */
     private Set<String> addresses(List<RegistrySnapshot> snaps) {
-        Set<String> all = new HashSet<>();
+        TreeSet<String> all = new TreeSet<>();
         snaps.stream().filter(RegistrySnapshot::up).forEach(s -> s.addresses().values().forEach(all::addAll));
-        return all;
+        Set<String> capped = new HashSet<>();
+        for (String a : all) {
+            if (capped.size() >= maxSeries) {
+                break;
+            }
+            capped.add(a);
+        }
+        return capped;
     }
 
     private DiscoveryResult build(List<RegistrySnapshot> snaps) {
@@ -138,6 +150,9 @@ public final class DiscoveryCheck implements Check {
 
         List<DiscoveryResult.RegistryResult> results = new ArrayList<>();
         List<SourceStatus> statuses = new ArrayList<>();
+        Set<String> probed = probes == null ? Set.of() : addresses(snaps);
+        int[] series = new int[1];
+        long[] dropped = new long[1];
         for (RegistrySnapshot s : snaps) {
             statuses.add(s.up() ? SourceStatus.up(s.registry()) : SourceStatus.down(s.registry(), s.error()));
             Map<String, List<DiscoveryResult.Endpoint>> endpoints = new LinkedHashMap<>();
@@ -152,7 +167,7 @@ public final class DiscoveryCheck implements Check {
                     continue;
                 }
                 endpoints.put(svc, s.addresses().getOrDefault(svc, List.of()).stream()
-                        .map(a -> new DiscoveryResult.Endpoint(a, probes == null ? null : probes.result(a)))
+                        .map(a -> endpoint(a, probed, series, dropped))
                         .toList());
                 invalid.put(svc, s.invalid().getOrDefault(svc, 0));
                 if (s.leaseTtl().containsKey(svc)) {
@@ -171,7 +186,23 @@ public final class DiscoveryCheck implements Check {
                     Map.copyOf(changes), Map.copyOf(invalid), Map.copyOf(ttl), Map.copyOf(notReady),
                     Map.copyOf(zeroCause), s.access()));
         }
-        return new DiscoveryResult(gen, checked, List.copyOf(results), drift(snaps, checked), List.copyOf(statuses));
+        return new DiscoveryResult(gen, checked, List.copyOf(results), drift(snaps, checked), List.copyOf(statuses), dropped[0]);
+    }
+
+    /** An address with its probe result while there is room for its endpoint_up series; beyond maxSeries, counted. */
+    private DiscoveryResult.Endpoint endpoint(String address, Set<String> probed, int[] series, long[] dropped) {
+        if (probes == null) {
+            return new DiscoveryResult.Endpoint(address, null);
+        }
+        if (!probed.contains(address) || series[0] >= maxSeries) {
+            dropped[0]++;
+            return new DiscoveryResult.Endpoint(address, null);
+        }
+        Boolean up = probes.result(address);
+        if (up != null) {
+            series[0]++;
+        }
+        return new DiscoveryResult.Endpoint(address, up);
     }
 
     /** Addresses of each service found in one registry and not the other (both must be up). */

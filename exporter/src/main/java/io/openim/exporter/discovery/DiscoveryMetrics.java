@@ -16,7 +16,7 @@ final class DiscoveryMetrics implements ResultMapper<DiscoveryResult> {
             "1 if the registered address answered the last probe, 0 if not (a stale registration).",
             "registry", "service", "address");
     static final MetricFamily INVALID = MetricFamily.gauge("openim_discovery_invalid_entries",
-            "Registry entries of the service that resolve to no address (unparsable value, empty data).", "registry", "service");
+            "Registry entries of the service that resolve to no address (unparsable value, empty data, an address that is not host:port or longer than 261 characters, a value too large to read).", "registry", "service");
     static final MetricFamily LEASE_TTL = MetricFamily.gauge("openim_discovery_lease_ttl_seconds",
             "Lowest remaining etcd lease TTL among the service's keys; falling toward 0 means keep-alive is failing.", "service");
     static final MetricFamily CHANGES = MetricFamily.counter("openim_discovery_changes",
@@ -32,6 +32,8 @@ final class DiscoveryMetrics implements ResultMapper<DiscoveryResult> {
     static final MetricFamily ACCESS = MetricFamily.gauge("openim_discovery_kubernetes_access_allowed",
             "1 if OpenIM's service account may do verb on resource (SubjectAccessReview); 0 means its resolver reads nothing.",
             "verb", "resource");
+    static final MetricFamily DROPPED = MetricFamily.gauge("openim_discovery_series_dropped",
+            "openim_discovery_endpoint_up series (and probes) left out by discovery.probe.maxSeries in the latest cycle.");
     static final MetricFamily REGISTRY = MetricFamily.info("openim_discovery_registry",
             "Registries the exporter watches, with the OpenIM generation whose service names are checked.", "registry", "generation");
 
@@ -42,7 +44,7 @@ final class DiscoveryMetrics implements ResultMapper<DiscoveryResult> {
 
     @Override
     public List<MetricFamily> families() {
-        return List.of(ENDPOINTS, ENDPOINT_UP, INVALID, LEASE_TTL, CHANGES, DRIFT, NOT_READY, ZERO_CAUSE, ACCESS, REGISTRY);
+        return List.of(ENDPOINTS, ENDPOINT_UP, INVALID, LEASE_TTL, CHANGES, DRIFT, DROPPED, NOT_READY, ZERO_CAUSE, ACCESS, REGISTRY);
     }
 
     /** A registry down in the last cycle shows no endpoints (source_up says why) and no drift. */
@@ -71,6 +73,7 @@ final class DiscoveryMetrics implements ResultMapper<DiscoveryResult> {
                 samples.of(ACCESS).add(allowed ? 1 : 0, permission.substring(0, space), permission.substring(space + 1));
             });
         }
+        samples.of(DROPPED).add(r.seriesDropped());
         if (!state.anyDown()) {
             r.drift().forEach(d -> samples.of(DRIFT).add(d.count(), d.service(), d.onlyIn()));
         }

@@ -35,7 +35,7 @@ public final class DiscoveryModule {
             default -> null;
         };
         DiscoveryCheck check = new DiscoveryCheck(registries, d.generation(), d.services(), d.interval(), d.timeout(),
-                prober, d.probe().timeout(), d.probe().concurrency());
+                prober, d.probe().timeout(), d.probe().concurrency(), d.probe().maxSeries());
         check.start();
         return check;
     }

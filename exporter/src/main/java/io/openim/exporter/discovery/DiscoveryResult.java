@@ -14,9 +14,16 @@ import java.util.stream.Collectors;
  * @param services   the services checked
  * @param registries one entry per enabled registry, reachable or not
  * @param drift      addresses registered in one registry only, when two are enabled and up
+ * @param seriesDropped endpoint_up series left out by discovery.probe.maxSeries in this cycle
  */
 public record DiscoveryResult(String generation, List<String> services, List<RegistryResult> registries,
-                              List<Drift> drift, List<SourceStatus> sources) implements CheckResult {
+                              List<Drift> drift, List<SourceStatus> sources, long seriesDropped) implements CheckResult {
+
+    /** Without a series cap in play. */
+    public DiscoveryResult(String generation, List<String> services, List<RegistryResult> registries, List<Drift> drift,
+                           List<SourceStatus> sources) {
+        this(generation, services, registries, drift, sources, 0);
+    }
 
     /**
      * @param endpoints service → its addresses with probe results; empty when the registry is down

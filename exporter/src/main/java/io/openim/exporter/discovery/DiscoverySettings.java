@@ -27,7 +27,7 @@ public record DiscoverySettings(Boolean enabled, String generation, List<String>
         services = services != null ? List.copyOf(services) : List.of();
         interval = interval != null ? interval : Duration.ofSeconds(15);
         timeout = timeout != null ? timeout : Duration.ofSeconds(10);
-        probe = probe != null ? probe : new Probe(null, null, null);
+        probe = probe != null ? probe : new Probe(null, null, null, null);
         kubernetes = kubernetes != null ? kubernetes : new Kubernetes(null, null, null, null, null, null, null);
         etcd = etcd != null ? etcd : new Etcd(null, null, null, null, null, null, null);
         if (etcd.enabled() == null) {
@@ -43,12 +43,17 @@ public record DiscoverySettings(Boolean enabled, String generation, List<String>
     /**
      * How each registered address is checked: a gRPC channel reaching READY (default: OpenIM's services are
      * gRPC servers, and a wedged process can still accept TCP), a TCP connect, or off.
+     *
+     * @param maxSeries cap on {@code openim_discovery_endpoint_up} series (and on addresses probed); what is cut is
+     *                  counted in {@code openim_discovery_series_dropped}: 10,000 registrations must not become
+     *                  10,000 series
      */
-    public record Probe(String mode, Duration timeout, Integer concurrency) {
+    public record Probe(String mode, Duration timeout, Integer concurrency, Integer maxSeries) {
         public Probe {
             mode = mode != null ? mode : "grpc";
             timeout = timeout != null ? timeout : Duration.ofSeconds(1);
             concurrency = concurrency != null ? concurrency : 16;
+            maxSeries = maxSeries != null ? maxSeries : 2000;
         }
     }
 
@@ -146,6 +151,7 @@ public record DiscoverySettings(Boolean enabled, String generation, List<String>
         Rules.oneOf("discovery.probe.mode", probe.mode(), Set.of("tcp", "grpc", "off"));
         Rules.positive("discovery.probe.timeout", probe.timeout());
         Rules.range("discovery.probe.concurrency", probe.concurrency(), 1, 1024);
+        Rules.range("discovery.probe.maxSeries", probe.maxSeries(), 0, 1_000_000);
 
         Rules.addresses("discovery.etcd.endpoints", etcd.endpoints(), true);
         Rules.positive("discovery.etcd.timeout", etcd.timeout());

@@ -1,12 +1,12 @@
 package io.openim.exporter.discovery;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
 import io.etcd.jetcd.options.GetOption;
@@ -19,7 +19,12 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,12 +37,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EtcdRegistry implements Registry {
     private static final Logger log = LoggerFactory.getLogger(EtcdRegistry.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Client client;
     private final Duration timeout;
     private final String prefix;
+    /** Keys per page of a full read: small enough that ordinary values never approach gRPC's 4 MiB limit. */
+    static final int PAGE = 500;
+
     private final LiveView view = new LiveView();
+    private final Set<String> oversizedLogged = new HashSet<>();
     private volatile Map<String, Long> leaseTtl = Map.of();
     private volatile String error = "not read yet";
     private volatile Watch.Watcher watcher;
@@ -78,30 +86,129 @@ public final class EtcdRegistry implements Registry {
     public void resync() throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            GetResponse resp = client.getKVClient()
-                    .get(bytes(prefix), GetOption.builder().isPrefix(true).build())
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             Map<String, Map<String, String>> all = new HashMap<>();
             Map<String, List<Long>> leases = new HashMap<>();
-            for (KeyValue kv : resp.getKvs()) {
-                String key = kv.getKey().toString(StandardCharsets.UTF_8);
+            long revision = readAll(deadline, (key, kv, value) -> {
                 String service = serviceOf(key);
                 if (service == null) {
-                    continue;
+                    return;
                 }
-                all.computeIfAbsent(service, s -> new HashMap<>()).put(key, address(kv.getValue()));
+                all.computeIfAbsent(service, s -> new HashMap<>()).put(key, value == null ? null : RegistryValues.etcdAddress(value));
                 if (kv.getLease() != 0) {
-                    leases.computeIfAbsent(service, s -> new java.util.ArrayList<>()).add(kv.getLease());
+                    leases.computeIfAbsent(service, s -> new ArrayList<>()).add(kv.getLease());
                 }
-            }
+            });
             view.replace(all);
             leaseTtl = readLeaseTtls(leases, deadline);
-            ensureWatch(resp.getHeader().getRevision() + 1);
+            ensureWatch(revision + 1);
             error = null;
         } catch (Exception e) {
             error = describe(e);
             throw e;
         }
+    }
+
+    /** One entry of a full read; {@code value} is null for a value too large to fetch (an invalid entry). */
+    private interface Entry {
+        void accept(String key, KeyValue kv, byte[] value);
+    }
+
+    /**
+     * Reads every key under the prefix in pages of at most {@link #PAGE} keys, all at the revision of the first page,
+     * so that no single response meets gRPC's 4 MiB message limit: a page that does is read again with fewer keys,
+     * and a single value too large for a message is taken by its key alone (keys-only) and counted invalid. Garbage
+     * elsewhere under the root can then cost a few more round trips, never the registry.
+     *
+     * @return the revision read
+     */
+    private long readAll(long deadline, Entry out) throws Exception {
+        ByteSequence from = bytes(prefix);
+        ByteSequence end = prefixEnd(prefix);
+        long revision = 0;
+        int limit = PAGE;
+        while (true) {
+            GetResponse resp;
+            try {
+                resp = client.getKVClient().get(from, GetOption.builder().withRange(end).withLimit(limit).withRevision(revision)
+                        .build()).get(left(deadline), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!tooLarge(e)) {
+                    throw e;
+                }
+                if (limit > 1) {
+                    limit = Math.max(1, limit / 8);
+                    continue;
+                }
+                GetResponse keyOnly = client.getKVClient().get(from, GetOption.builder().withRange(end).withLimit(1)
+                        .withRevision(revision).withKeysOnly(true).build()).get(left(deadline), TimeUnit.MILLISECONDS);
+                if (revision == 0) {
+                    revision = keyOnly.getHeader().getRevision();
+                }
+                if (keyOnly.getKvs().isEmpty()) {
+                    return revision;
+                }
+                KeyValue big = keyOnly.getKvs().get(0);
+                String key = big.getKey().toString(StandardCharsets.UTF_8);
+                oversized(key);
+                out.accept(key, big, null);
+                from = after(big.getKey());
+                continue;
+            }
+            if (revision == 0) {
+                revision = resp.getHeader().getRevision();
+            }
+            for (KeyValue kv : resp.getKvs()) {
+                out.accept(kv.getKey().toString(StandardCharsets.UTF_8), kv, kv.getValue().getBytes());
+            }
+            if (!resp.isMore() || resp.getKvs().isEmpty()) {
+                return revision;
+            }
+            from = after(resp.getKvs().get(resp.getKvs().size() - 1).getKey());
+            limit = PAGE;
+        }
+    }
+
+    /** Logs an oversized value once per key (bounded), like every invalid datum. */
+    private void oversized(String key) {
+        synchronized (oversizedLogged) {
+            if (oversizedLogged.size() < 1000 && oversizedLogged.add(key)) {
+                log.warn("etcd value of {} is too large for one gRPC message; counted as an invalid entry, not read",
+                        key.length() > 200 ? key.substring(0, 200) + "..." : key);
+            }
+        }
+    }
+
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+                return true;
+            }
+            if (t instanceof io.grpc.StatusException s && s.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+                return true;
+            }
+            if (t instanceof EtcdException ee && ee.getErrorCode() == ErrorCode.RESOURCE_EXHAUSTED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long left(long deadline) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    /** The smallest key after {@code key}: the key with a zero byte appended. */
+    private static ByteSequence after(ByteSequence key) {
+        byte[] k = key.getBytes();
+        return ByteSequence.from(Arrays.copyOf(k, k.length + 1));
+    }
+
+    /** The end of the prefix range: the prefix with its last byte incremented ("openim/" → "openim0"). */
+    private static ByteSequence prefixEnd(String prefix) {
+        byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
+        byte[] e = Arrays.copyOf(p, p.length);
+        e[e.length - 1]++;
+        return ByteSequence.from(e);
     }
 
     /** Remaining TTL of each lease, lowest per service; one request per distinct lease. */
@@ -141,7 +248,7 @@ public final class EtcdRegistry implements Registry {
                             continue;
                         }
                         if (ev.getEventType() == WatchEvent.EventType.PUT) {
-                            view.put(service, key, address(ev.getKeyValue().getValue()));
+                            view.put(service, key, RegistryValues.etcdAddress(ev.getKeyValue().getValue().getBytes()));
                         } else if (ev.getEventType() == WatchEvent.EventType.DELETE) {
                             view.remove(service, key);
                         }
@@ -161,17 +268,6 @@ public final class EtcdRegistry implements Registry {
         }
         int slash = key.indexOf('/', prefix.length());
         return slash <= prefix.length() ? null : key.substring(prefix.length(), slash);
-    }
-
-    /** The resolver's reading of a value: JSON with a non-empty "Addr", else no address. */
-    static String address(ByteSequence value) {
-        try {
-            JsonNode n = JSON.readTree(value.getBytes());
-            JsonNode addr = n == null ? null : n.get("Addr");
-            return addr != null && addr.isTextual() && !addr.textValue().isBlank() ? addr.textValue() : null;
-        } catch (Exception e) {
-            return null;
-        }
     }
 
     @Override

@@ -160,12 +160,9 @@ public final class ZooKeeperRegistry implements Registry {
         }
     }
 
+    /** The node data as the resolver dials it; empty, oversized or unparsable data is an invalid entry (null). */
     private static String address(byte[] data) {
-        if (data == null || data.length == 0) {
-            return null;
-        }
-        String s = new String(data, StandardCharsets.UTF_8).trim();
-        return s.isEmpty() ? null : s;
+        return RegistryValues.zooKeeperAddress(data);
     }
 
     @Override

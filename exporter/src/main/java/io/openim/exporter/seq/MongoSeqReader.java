@@ -41,7 +41,9 @@ public final class MongoSeqReader {
         }
         for (Document d : seq.find(Filters.in("conversation_id", ids))
                 .projection(Projections.fields(Projections.include("conversation_id", "max_seq", "min_seq"), Projections.excludeId()))) {
-            out.put(d.getString("conversation_id"), new SeqDoc(num(d.get("max_seq")), num(d.get("min_seq"))));
+            if (d.get("conversation_id") instanceof String id) {
+                out.put(id, new SeqDoc(num(d.get("max_seq")), num(d.get("min_seq"))));
+            }
         }
         return out;
     }
@@ -101,7 +103,8 @@ public final class MongoSeqReader {
         }
         for (Document d : msg.find(Filters.in("doc_id", docToId.keySet()))
                 .projection(Projections.fields(Projections.include("doc_id", "msgs.msg.seq"), Projections.excludeId()))) {
-            String id = docToId.get(d.getString("doc_id"));
+            // a field of another type is garbage, not a reason to fail the batch (getString would throw)
+            String id = d.get("doc_id") instanceof String docId ? docToId.get(docId) : null;
             long max = 0;
             for (long s : seqs(d)) {
                 max = Math.max(max, s);

@@ -2,6 +2,7 @@ package io.openim.exporter.seq;
 
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -67,39 +68,139 @@ public final class RedisSeqReader {
         return new Page(ids, page.isFinished() ? null : page);
     }
 
-    /** The allocator of each conversation, aligned with {@code ids}; null where the key does not exist. */
-    public List<Allocator> read(List<String> ids, long deadlineNanos) throws Exception {
+    /**
+     * What one allocator key holds: an allocator, nothing (no key, or only the transient LOCK of a first
+     * allocation), or an invalid entry ({@code invalid} says why, with the raw value): one bad datum is
+     * counted and skipped, never a failed cycle.
+     */
+    public record Read(Allocator allocator, String invalid) {
+        static final Read ABSENT = new Read(null, null);
+
+        static Read invalid(String why) {
+            return new Read(null, why);
+        }
+
+        public boolean absent() {
+            return allocator == null && invalid == null;
+        }
+    }
+
+    /**
+     * The allocator of each conversation, aligned with {@code ids}. Two pipelined round trips: the length of
+     * each field first (HSTRLEN, v3.7 STRLEN), so that a huge value is never pulled into the client's buffers,
+     * then HMGET (v3.7 GET) of the keys whose fields are short. A key of the wrong type answers WRONGTYPE to its
+     * own command only; both cost one budget operation per key.
+     */
+    public List<Read> read(List<String> ids, long deadlineNanos) throws Exception {
         pay(ids.size(), deadlineNanos);
         RedisClusterAsyncCommands<String, String> a = conn.async();
-        List<Allocator> out = new ArrayList<>(ids.size());
-        if (v37) {
-            List<RedisFuture<String>> fs = new ArrayList<>(ids.size());
-            for (String id : ids) {
-                fs.add(a.get(V37_PREFIX + id));
-            }
-            conn.flush();
-            for (RedisFuture<String> f : fs) {
-                String v = await(f);
-                out.add(v == null ? null : new Allocator(parse(v), -1, -1));
-            }
-            return out;
-        }
-        List<RedisFuture<List<KeyValue<String, String>>>> fs = new ArrayList<>(ids.size());
+        String[] fields = v37 ? new String[] {"value"} : new String[] {"CURR", "LAST", "TIME"};
+        List<List<RedisFuture<Long>>> lengths = new ArrayList<>(ids.size());
         for (String id : ids) {
-            fs.add(a.hmget(V38_PREFIX + id, "CURR", "LAST", "TIME"));
+            List<RedisFuture<Long>> fs = new ArrayList<>(fields.length);
+            if (v37) {
+                fs.add(a.strlen(V37_PREFIX + id));
+            } else {
+                for (String f : fields) {
+                    fs.add(a.hstrlen(V38_PREFIX + id, f));
+                }
+            }
+            lengths.add(fs);
         }
         conn.flush();
-        for (RedisFuture<List<KeyValue<String, String>>> f : fs) {
-            List<KeyValue<String, String>> kv = await(f);
-            if (kv.isEmpty() || !kv.get(0).hasValue()) {
-                // no CURR: no key, or only the transient LOCK of a first allocation
-                out.add(null);
-                continue;
+        Read[] out = new Read[ids.size()];
+        List<Integer> toRead = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            out[i] = checkLengths(fields, lengths.get(i));
+            if (out[i] == null) {
+                toRead.add(i);
             }
-            out.add(new Allocator(parse(kv.get(0).getValue()), kv.get(1).hasValue() ? parse(kv.get(1).getValue()) : -1,
-                    kv.get(2).hasValue() ? parse(kv.get(2).getValue()) : -1));
         }
-        return out;
+        if (toRead.isEmpty()) {
+            return List.of(out);
+        }
+        pay(toRead.size(), deadlineNanos);
+        if (v37) {
+            List<RedisFuture<String>> fs = new ArrayList<>(toRead.size());
+            for (int i : toRead) {
+                fs.add(a.get(V37_PREFIX + ids.get(i)));
+            }
+            conn.flush();
+            for (int j = 0; j < toRead.size(); j++) {
+                out[toRead.get(j)] = v37(valueOrWrongType(fs.get(j)));
+            }
+            return List.of(out);
+        }
+        List<RedisFuture<List<KeyValue<String, String>>>> fs = new ArrayList<>(toRead.size());
+        for (int i : toRead) {
+            fs.add(a.hmget(V38_PREFIX + ids.get(i), fields));
+        }
+        conn.flush();
+        for (int j = 0; j < toRead.size(); j++) {
+            List<KeyValue<String, String>> kv = valueOrWrongType(fs.get(j));
+            out[toRead.get(j)] = kv == null ? Read.invalid("not a hash (WRONGTYPE)") : v38(kv);
+        }
+        return List.of(out);
+    }
+
+    /** Null when every field is short enough to read; otherwise the verdict without reading (absent or invalid). */
+    private Read checkLengths(String[] fields, List<RedisFuture<Long>> lengths) throws Exception {
+        long total = 0;
+        for (int f = 0; f < fields.length; f++) {
+            Long n = valueOrWrongType(lengths.get(f));
+            if (n == null) {
+                return Read.invalid(v37 ? "not a string (WRONGTYPE)" : "not a hash (WRONGTYPE)");
+            }
+            if (n > SeqValues.MAX_LENGTH) {
+                return Read.invalid((v37 ? "value" : fields[f]) + " is " + n + " bytes long, not a number (not read)");
+            }
+            total += n;
+        }
+        return total == 0 ? Read.ABSENT : null;
+    }
+
+    private static Read v37(String v) {
+        if (v == null) {
+            return Read.ABSENT;
+        }
+        long curr = SeqValues.parse(v);
+        return curr < 0 ? Read.invalid("value " + SeqValues.show(v) + " is not a seq") : new Read(new Allocator(curr, -1, -1), null);
+    }
+
+    private static Read v38(List<KeyValue<String, String>> kv) {
+        String curr = kv.get(0).getValueOrElse(null);
+        String last = kv.get(1).getValueOrElse(null);
+        String time = kv.get(2).getValueOrElse(null);
+        if (curr == null) {
+            // no CURR: only the transient LOCK of a first allocation is normal; LAST or TIME without it is not
+            return last == null && time == null ? Read.ABSENT
+                    : Read.invalid("no CURR (LAST " + SeqValues.show(last) + ", TIME " + SeqValues.show(time) + ")");
+        }
+        long c = SeqValues.parse(curr);
+        if (c < 0) {
+            return Read.invalid("CURR " + SeqValues.show(curr) + " is not a seq");
+        }
+        long l = last == null ? -1 : SeqValues.parse(last);
+        if (last != null && l < 0) {
+            return Read.invalid("LAST " + SeqValues.show(last) + " is not a seq");
+        }
+        long t = time == null ? -1 : SeqValues.parse(time);
+        if (time != null && t < 0) {
+            return Read.invalid("TIME " + SeqValues.show(time) + " is not a time in ms");
+        }
+        return new Read(new Allocator(c, l, t), null);
+    }
+
+    /** The command's answer, or null when Redis answered WRONGTYPE (the key holds another type). */
+    private <T> T valueOrWrongType(RedisFuture<T> f) throws Exception {
+        try {
+            return await(f);
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /** Whether each conversation has an allocator key (pipelined EXISTS), aligned with {@code ids}. */
@@ -158,15 +259,6 @@ public final class RedisSeqReader {
             throw c instanceof Exception ex ? ex : new IllegalStateException(c);
         } catch (TimeoutException e) {
             throw new TimeoutException("Redis did not answer within " + timeout.toMillis() + " ms");
-        }
-    }
-
-    private static long parse(String v) {
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            // a corrupt value is as wrong as an impossible one: show it as far ahead
-            return Long.MAX_VALUE;
         }
     }
 }

@@ -9,6 +9,9 @@ import io.openim.exporter.runtime.SourceStatus;
 import io.openim.exporter.stores.MongoConnections;
 import io.openim.exporter.stores.RedisConnections;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +34,7 @@ import java.util.function.Supplier;
  * the store's timeout. A store that does not answer marks only its own source down.
  */
 public final class SeqCheck implements Check {
+    private static final Logger log = LoggerFactory.getLogger(SeqCheck.class);
     public static final String NAME = "seq";
     public static final String REDIS = "redis";
     public static final String MONGO = "mongo";
@@ -51,6 +55,7 @@ public final class SeqCheck implements Check {
     private long scannedTotal;
     private long lagSince = -1;
     private SeqResult last;
+    private final InvalidKeys invalidKeys = new InvalidKeys(log);
 
     /**
      * @param toRedisLag the lag of msgtransfer's group {@code redis} while it is stuck (0 while it moves, empty when
@@ -131,21 +136,29 @@ public final class SeqCheck implements Check {
         return publish();
     }
 
-    /** Reads, classifies and remembers one batch of conversations. */
-    private void evaluate(List<String> ids, long deadline, long now) throws Exception {
+    /** Reads, classifies and remembers one batch of conversations; returns the keys that held no allocator. */
+    private SeqSweep.Tally evaluate(List<String> ids, long deadline, long now) throws Exception {
         if (ids.isEmpty()) {
-            return;
+            return SeqSweep.Tally.NONE;
         }
-        List<Allocator> allocs = redis.read(ids, deadline);
+        List<RedisSeqReader.Read> reads = redis.read(ids, deadline);
         List<String> present = new ArrayList<>(ids.size());
         Map<String, Long> curr = new HashMap<>(ids.size() * 2);
+        int invalid = 0;
+        int absent = 0;
         for (int i = 0; i < ids.size(); i++) {
-            Allocator a = allocs.get(i);
-            if (a == null) {
+            RedisSeqReader.Read r = reads.get(i);
+            if (r.allocator() == null) {
                 tracker.remove(ids.get(i));
+                if (r.invalid() != null) {
+                    invalid++;
+                    invalidKeys.report(redis.prefix() + ids.get(i), r.invalid());
+                } else {
+                    absent++;
+                }
             } else {
                 present.add(ids.get(i));
-                curr.put(ids.get(i), a.curr());
+                curr.put(ids.get(i), r.allocator().curr());
             }
         }
         Map<String, SeqDoc> docs;
@@ -157,7 +170,7 @@ public final class SeqCheck implements Check {
             throw new MongoFailure(e);
         }
         for (int i = 0; i < ids.size(); i++) {
-            Allocator a = allocs.get(i);
+            Allocator a = reads.get(i).allocator();
             if (a == null) {
                 continue;
             }
@@ -166,6 +179,7 @@ public final class SeqCheck implements Check {
             tracker.update(id, a, v, now);
         }
         scannedTotal += ids.size();
+        return new SeqSweep.Tally(invalid, absent);
     }
 
     private SeqResult publish() {
@@ -178,7 +192,8 @@ public final class SeqCheck implements Check {
             bad += n;
         }
         counts.put(SeqState.REDIS_MISSING, sweep.missing());
-        counts.put(SeqState.OK, Math.max(0, sweep.inShard() - bad));
+        // invalid entries are in no state: counted apart, in openim_seq_invalid_entries
+        counts.put(SeqState.OK, Math.max(0, sweep.inShard() - bad - sweep.invalid()));
         Map<String, long[]> ms = SeqTracker.newGapMap();
         List<SeqTracker.Worst> worst = tracker.gaps(ms, config.topK());
         Map<String, Long> max = new HashMap<>();
@@ -189,7 +204,7 @@ public final class SeqCheck implements Check {
             sum.put(kind, v[1]);
         }
         last = new SeqResult(layout(), counts, max, sum, scannedTotal, sweep.lastDurationSeconds(), sweep.progress(),
-                sweep.lastCompletedSeconds(), sweep.completed(), tracker.size(),
+                sweep.lastCompletedSeconds(), sweep.completed(), tracker.size(), sweep.invalid(),
                 worst.stream().map(w -> new SeqResult.Gap(w.conversationId(), w.kind(), w.gap())).toList(),
                 List.of(SourceStatus.up(REDIS), SourceStatus.up(MONGO)));
         return last;
@@ -201,7 +216,7 @@ public final class SeqCheck implements Check {
         SeqResult base = last != null ? last : publish();
         return new SeqResult(base.layout(), base.conversations(), base.gapMax(), base.gapSum(), scannedTotal,
                 base.sweepDurationSeconds(), base.sweepProgress(), base.sweepLastCompletedSeconds(), base.sweepsCompleted(),
-                base.tracked(), base.worst(), st);
+                base.tracked(), base.invalidEntries(), base.worst(), st);
     }
 
     private String layout() {
@@ -235,7 +250,7 @@ public final class SeqCheck implements Check {
     }
 
     private static String describe(Throwable e) {
-        String line = Errors.message(e);
+        String line = RedisConnections.describe(e);
         return line.length() > 200 ? line.substring(0, 200) : line;
     }
 

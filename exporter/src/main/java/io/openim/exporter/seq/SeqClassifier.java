@@ -53,7 +53,12 @@ public final class SeqClassifier {
         return Verdict.OK;
     }
 
-    private static long gap(long curr, long below) {
-        return curr == Long.MAX_VALUE ? Long.MAX_VALUE / 2 : curr - below;
+    /** CURR minus what is below it, never negative and never overflowing (Mongo may hold garbage too). */
+    static long gap(long curr, long below) {
+        if (curr <= below) {
+            return 0;
+        }
+        long g = curr - below;
+        return g < 0 ? Long.MAX_VALUE : g;
     }
 }

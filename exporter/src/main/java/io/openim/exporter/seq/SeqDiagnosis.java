@@ -37,18 +37,25 @@ public final class SeqDiagnosis {
         boolean v37 = "v3.7".equals(config.generation());
         List<String> lines = new ArrayList<>();
         lines.add("conversation " + cid + " (" + (v37 ? "v3.7 layout: MAX_SEQ, MESSAGE_CACHE" : "v3.8+ layout: MALLOC_SEQ, seq, MSG_CACHE") + ")");
-        Allocator a;
+        RedisSeqReader.Read read;
         boolean cached = false;
         try (RedisConnections clients = new RedisConnections(config.redis());
              RedisConnections.Connection conn = clients.connect()) {
             RedisSeqReader redis = RedisSeqReader.unlimited(conn, config.redis().timeout(), v37);
-            a = redis.read(List.of(cid), Long.MAX_VALUE).get(0);
+            read = redis.read(List.of(cid), Long.MAX_VALUE).get(0);
             if (seq != null) {
                 cached = redis.keyExists(v37 ? "MESSAGE_CACHE:" + cid + "_" + seq : "MSG_CACHE:" + cid + ":" + seq);
             }
         } catch (Exception e) {
-            return new Report(lines, "cannot read Redis " + config.redis().address() + ": " + Errors.message(e), UNREACHABLE);
+            return new Report(lines, "cannot read Redis " + config.redis().address() + ": " + RedisConnections.describe(e), UNREACHABLE);
         }
+        if (read.invalid() != null) {
+            // the raw value, as stored: never a number made up from it
+            lines.add("redis   " + (v37 ? RedisSeqReader.V37_PREFIX : RedisSeqReader.V38_PREFIX) + cid + ": " + read.invalid());
+            return new Report(lines, "invalid allocator entry: the key holds no valid allocator (hand edit, another program "
+                    + "writing the same key, or corruption); OpenIM's own allocation fails on it too", FAULT);
+        }
+        Allocator a = read.allocator();
         lines.add("redis   " + describe(a, v37));
 
         SeqDoc doc = null;

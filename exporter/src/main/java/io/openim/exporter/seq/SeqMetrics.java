@@ -14,6 +14,8 @@ final class SeqMetrics implements ResultMapper<SeqResult> {
 
     static final MetricFamily CONVERSATIONS = MetricFamily.gauge("openim_seq_conversations",
             "Conversations of this shard per seq state: ok, mongo_behind, allocator_ahead, redis_missing, stalled.", "state");
+    static final MetricFamily INVALID = MetricFamily.gauge("openim_seq_invalid_entries",
+            "Allocator keys of this shard holding no valid allocator (wrong type, CURR not a number, oversized field), counted in the last completed sweep and skipped; each key is logged once.");
     static final MetricFamily GAP_MAX = MetricFamily.gauge("openim_seq_gap_max",
             "Largest gap of a conversation of this kind: CURR minus the highest persisted seq (mongo_behind) or minus seq.max_seq (allocator_ahead).", "kind");
     static final MetricFamily GAP_SUM = MetricFamily.gauge("openim_seq_gap_sum",
@@ -31,7 +33,7 @@ final class SeqMetrics implements ResultMapper<SeqResult> {
     static final MetricFamily TRACKED = MetricFamily.gauge("openim_seq_tracked_conversations",
             "Conversations kept in memory and re-checked every cycle (non-ok ones and the hot set), at most seq.maxTracked.");
 
-    static final List<MetricFamily> FAMILIES = List.of(CONVERSATIONS, GAP_MAX, GAP_SUM, GAP, SCANNED, DURATION, PROGRESS, COMPLETED, TRACKED);
+    static final List<MetricFamily> FAMILIES = List.of(CONVERSATIONS, INVALID, GAP_MAX, GAP_SUM, GAP, SCANNED, DURATION, PROGRESS, COMPLETED, TRACKED);
 
     @Override
     public Class<SeqResult> resultType() {
@@ -50,6 +52,7 @@ final class SeqMetrics implements ResultMapper<SeqResult> {
             for (SeqState s : SeqState.values()) {
                 samples.of(CONVERSATIONS).add(r.count(s), s.label());
             }
+            samples.of(INVALID).add(r.invalidEntries());
             for (String kind : KINDS) {
                 samples.of(GAP_MAX).add(r.gapMax().getOrDefault(kind, 0L), kind);
                 samples.of(GAP_SUM).add(r.gapSum().getOrDefault(kind, 0L), kind);

@@ -16,11 +16,13 @@ import java.util.Map;
  * @param gapSum          per kind: the sum of gaps
  * @param scannedTotal    conversations read since start (re-checks and sweep)
  * @param sweepProgress   share of the current full sweep done, 0..1
+ * @param invalidEntries  allocator keys that hold no valid allocator (wrong type, not a number, oversized), in
+ *                        no state: the last completed sweep's count, or the running one's before the first completes
  * @param worst           the K largest gaps
  */
 public record SeqResult(String layout, Map<SeqState, Long> conversations, Map<String, Long> gapMax,
                         Map<String, Long> gapSum, long scannedTotal, double sweepDurationSeconds, double sweepProgress,
-                        double sweepLastCompletedSeconds, long sweepsCompleted, int tracked, List<Gap> worst,
+                        double sweepLastCompletedSeconds, long sweepsCompleted, int tracked, long invalidEntries, List<Gap> worst,
                         List<SourceStatus> sources) implements CheckResult {
 
     public record Gap(String conversationId, String kind, long gap) {

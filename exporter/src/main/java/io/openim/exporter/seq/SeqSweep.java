@@ -17,7 +17,12 @@ import java.util.List;
 final class SeqSweep implements AutoCloseable {
     /** Evaluates one page of conversations (read, classify, remember). */
     interface Page {
-        void evaluate(List<String> ids) throws Exception;
+        Tally evaluate(List<String> ids) throws Exception;
+    }
+
+    /** Of one page: keys that were invalid entries, and keys with no allocator (gone since SCAN, or a transient LOCK). */
+    record Tally(int invalid, int absent) {
+        static final Tally NONE = new Tally(0, 0);
     }
 
     private final MongoSeqReader mongo;
@@ -35,6 +40,8 @@ final class SeqSweep implements AutoCloseable {
     private long mongoSeen;
     private long inShardSeen;
     private long missingRunning;
+    private long invalidRunning;
+    private long lastInvalid = -1;
     private long expectedTotal = -1;
     private long lastRedisTotal = -1;
     private long lastMongoTotal = -1;
@@ -67,10 +74,11 @@ final class SeqSweep implements AutoCloseable {
             if (!mongoPhase) {
                 RedisSeqReader.Page scanned = redis.scan(scanCursor, pageSize, deadline);
                 List<String> mine = owned(scanned.conversationIds());
-                page.evaluate(mine);
+                Tally tally = page.evaluate(mine);
                 // counted only once the page is done: a cut cycle reads the same page again
                 redisSeen += scanned.conversationIds().size();
-                inShardSeen += mine.size();
+                inShardSeen += mine.size() - tally.absent();
+                invalidRunning += tally.invalid();
                 done += scanned.conversationIds().size();
                 if (scanned.next() == null) {
                     if (v37) {
@@ -88,8 +96,7 @@ final class SeqSweep implements AutoCloseable {
                         mongoCursor = mongo.allConversations(pageSize);
                     }
                     while (batch.size() < pageSize && mongoCursor.hasNext()) {
-                        String id = mongoCursor.next().getString("conversation_id");
-                        if (id != null) {
+                        if (mongoCursor.next().get("conversation_id") instanceof String id) {
                             batch.add(id);
                         }
                     }
@@ -127,6 +134,7 @@ final class SeqSweep implements AutoCloseable {
         mongoSeen = 0;
         inShardSeen = 0;
         missingRunning = 0;
+        invalidRunning = 0;
         if (lastRedisTotal < 0) {
             // first sweep: the database size bounds the key count (other keys included), Mongo counts its own
             expectedTotal = redis.dbsize();
@@ -149,6 +157,7 @@ final class SeqSweep implements AutoCloseable {
         lastMongoTotal = v37 ? 0 : mongoSeen;
         lastInShard = inShardSeen;
         lastMissing = v37 ? 0 : missingRunning;
+        lastInvalid = invalidRunning;
         completed++;
         startedNanos = -1;
         closeMongoCursor();
@@ -175,6 +184,11 @@ final class SeqSweep implements AutoCloseable {
     /** Conversations in Mongo without a Redis key: the last completed sweep's, else the running count. */
     long missing() {
         return lastMissing >= 0 ? lastMissing : missingRunning;
+    }
+
+    /** Allocator keys of this shard that are invalid entries: the last completed sweep's, else the running count. */
+    long invalid() {
+        return lastInvalid >= 0 ? lastInvalid : invalidRunning;
     }
 
     /** Share of the running sweep done, estimated from the last sweep's size (below 1 until it completes). */

@@ -127,12 +127,17 @@ final class SeqTracker {
                 String kind = e.state.label();
                 long[] ms = maxSum.computeIfAbsent(kind, key -> new long[2]);
                 ms[0] = Math.max(ms[0], e.gap);
-                ms[1] += e.gap;
+                ms[1] = saturatedAdd(ms[1], e.gap);
                 all.add(new Worst(x.getKey(), kind, e.gap));
             }
         }
         all.sort(Comparator.comparingLong(Worst::gap).reversed().thenComparing(Worst::conversationId));
         return all.size() > k ? List.copyOf(all.subList(0, k)) : all;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long s = a + b;
+        return s < 0 ? Long.MAX_VALUE : s;
     }
 
     static Map<String, long[]> newGapMap() {

@@ -2,6 +2,7 @@ package io.openim.exporter.stores;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.ReadFrom;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -19,6 +20,7 @@ import io.lettuce.core.masterreplica.MasterReplica;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.openim.exporter.runtime.Errors;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -118,6 +120,26 @@ public final class RedisConnections implements AutoCloseable {
             b.trustManager(new File(config.tls().caFile()));
         }
         return b.build();
+    }
+
+    /**
+     * A Redis failure on one line, naming an authentication or permission failure as such: lettuce reports a
+     * refused AUTH as "Unable to connect to host:port", with the server's WRONGPASS/NOAUTH reply only as a cause.
+     */
+    public static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof RedisCommandExecutionException) {
+                if (m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || m.contains("invalid password")
+                        || m.contains("invalid username-password")) {
+                    return "authentication failed: check the Redis username and password (" + Errors.message(t) + ")";
+                }
+                if (m.startsWith("NOPERM")) {
+                    return "permission denied: the Redis user needs read commands on the keys (" + Errors.message(t) + ")";
+                }
+            }
+        }
+        return Errors.message(Errors.unwrap(e));
     }
 
     @Override

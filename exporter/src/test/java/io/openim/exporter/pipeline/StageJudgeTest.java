@@ -75,7 +75,7 @@ class StageJudgeTest {
     @Test
     void seqNamesMongoBehindAndAllocatorAheadWithTheWorstGap() {
         SeqResult r = new SeqResult("v3.8", Map.of(SeqState.OK, 10L, SeqState.MONGO_BEHIND, 2L, SeqState.REDIS_MISSING, 4L),
-                Map.of(), Map.of(), 16, 1, 1, 0, 1, 0, List.of(new SeqResult.Gap("sg_1", "mongo_behind", 7), new SeqResult.Gap("si_2", "mongo_behind", 30)),
+                Map.of(), Map.of(), 16, 1, 1, 0, 1, 0, 0, List.of(new SeqResult.Gap("sg_1", "mongo_behind", 7), new SeqResult.Gap("si_2", "mongo_behind", 30)),
                 List.of(SourceStatus.up("redis"), SourceStatus.up("mongo")));
         assertEquals(List.of("2 conversation(s) mongo_behind (allocated in Redis, not in Mongo msg: toMongo lags or fails), worst si_2 by 30"),
                 broken(StageJudge.seq(state("seq", r))));
@@ -83,7 +83,7 @@ class StageJudgeTest {
 
     @Test
     void aSeqCycleCutShortIsJudgedFromTheLastGoodCountsAndSaysSo() {
-        SeqResult r = new SeqResult("v3.8", Map.of(SeqState.ALLOCATOR_AHEAD, 1L), Map.of(), Map.of(), 1, 1, 1, 0, 1, 0,
+        SeqResult r = new SeqResult("v3.8", Map.of(SeqState.ALLOCATOR_AHEAD, 1L), Map.of(), Map.of(), 1, 1, 1, 0, 1, 0, 0,
                 List.of(new SeqResult.Gap("si_a", "allocator_ahead", 900)), List.of(SourceStatus.down("redis", "timed out")));
         CheckState cut = new CheckState("seq", Duration.ofSeconds(30), List.of("redis", "mongo"), r, r.sources(), Instant.EPOCH.plusSeconds(60),
                 Duration.ZERO, Instant.EPOCH, 2, 1, "redis: timed out");

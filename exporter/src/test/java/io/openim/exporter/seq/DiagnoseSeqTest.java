@@ -41,6 +41,7 @@ class DiagnoseSeqTest {
         w.stopRedisCache();
         w.send("sg_lost", 3);
         admin.sync().hset("MALLOC_SEQ:sg_lost", "TIME", String.valueOf(old));
+        admin.sync().hset("MALLOC_SEQ:si_abc_1", java.util.Map.of("CURR", "abc", "LAST", "50"));
         config = Files.createTempFile("diag", ".yml");
         CLASS.keep(() -> Files.deleteIfExists(config));
         Files.writeString(config, SharedServers.seqYaml(db, "  grace: 1m\n"));
@@ -114,6 +115,29 @@ class DiagnoseSeqTest {
     @Test
     void aSeqInNeitherStoreIsLost() {
         expect(diagnose(config, "sg_lost", "2"), 3, "seq 2 was allocated but is neither in the Redis cache nor in Mongo");
+    }
+
+    @Test
+    void anInvalidCurrIsShownAsStoredNotAsANumber() {
+        Cli r = diagnose(config, "si_abc_1");
+        expect(r, 3, "invalid allocator entry");
+        assertTrue(r.out().contains("MALLOC_SEQ:si_abc_1: CURR 'abc' is not a seq"), r.out());
+        assertTrue(!r.out().contains("9223372036854775807"), r.out());
+    }
+
+    @Test
+    void aWrongRedisPasswordReadsAsAnAuthenticationFailure() throws Exception {
+        Path bad = Files.createTempFile("diag-auth", ".yml");
+        try {
+            Files.writeString(bad, Files.readString(config).replace("password: " + io.openim.sandbox.RedisServer.READER_PASSWORD,
+                    "password: not-the-password"));
+            Cli r = diagnose(bad, "si_ok_1");
+            assertEquals(1, r.code(), r.out() + r.err());
+            assertTrue(r.out().contains("authentication failed: check the Redis username and password"), r.out());
+            assertTrue(!r.out().contains("Unable to connect") && !r.out().contains("not-the-password"), r.out());
+        } finally {
+            Files.delete(bad);
+        }
     }
 
     @Test

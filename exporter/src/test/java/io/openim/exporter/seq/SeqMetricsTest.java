@@ -21,7 +21,7 @@ class SeqMetricsTest {
         Map<SeqState, Long> counts = Map.of(SeqState.OK, 999_990L, SeqState.MONGO_BEHIND, 3L, SeqState.ALLOCATOR_AHEAD, 1L,
                 SeqState.REDIS_MISSING, 6L, SeqState.STALLED, 0L);
         return new SeqResult("v3.8 MALLOC_SEQ", counts, Map.of("mongo_behind", 40L, "allocator_ahead", 447L),
-                Map.of("mongo_behind", 52L, "allocator_ahead", 447L), 2_000_000, 81.5, 0.25, 1.7e9, 2, 120,
+                Map.of("mongo_behind", 52L, "allocator_ahead", 447L), 2_000_000, 81.5, 0.25, 1.7e9, 2, 120, 4,
                 List.of(new SeqResult.Gap("si_a_b", "allocator_ahead", 447), new SeqResult.Gap("sg_g1", "mongo_behind", 40)),
                 fresh ? List.of(SourceStatus.up("redis"), SourceStatus.up("mongo"))
                         : List.of(SourceStatus.down("redis", "Connection refused"), SourceStatus.up("mongo")));
@@ -46,6 +46,7 @@ class SeqMetricsTest {
         assertTrue(t.contains("openim_seq_sweep_progress_ratio 0.25"), t);
         assertTrue(t.contains("openim_seq_sweep_last_completed_timestamp_seconds 1.7E9"), t);
         assertTrue(t.contains("openim_seq_tracked_conversations 120.0"), t);
+        assertTrue(t.contains("openim_seq_invalid_entries 4.0"), t);
     }
 
     @Test
@@ -53,6 +54,7 @@ class SeqMetricsTest {
         String t = scrape(sample(false));
         assertFalse(t.contains("openim_seq_conversations"), t);
         assertFalse(t.contains("openim_seq_gap"), t);
+        assertFalse(t.contains("openim_seq_invalid_entries "), t);
         assertTrue(t.contains("openim_seq_sweep_last_completed_timestamp_seconds"), t);
         assertTrue(t.contains("openim_exporter_source_up{source=\"redis\"} 0.0"), t);
     }
