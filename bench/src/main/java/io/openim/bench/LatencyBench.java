@@ -3,7 +3,6 @@ package io.openim.bench;
 import io.openim.sandbox.KafkaBroker;
 import io.openim.sandbox.KafkaPipeline;
 import io.openim.sandbox.OpenImLogWriter;
-import io.openim.sandbox.Ports;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -80,7 +79,7 @@ public final class LatencyBench {
         Path progs = out.resolve("mtail-progs");
         Files.createDirectories(progs);
         Files.writeString(progs.resolve("openim.mtail"), "counter " + PIPE + "\n/write: broken pipe/ {\n  " + PIPE + "++\n}\n");
-        int mtailPort = Ports.free();
+        int mtailPort = freePort();
         String yaml = "server: {host: 127.0.0.1, port: 0}\ndiscovery: {enabled: false}\nlogs:\n  paths: ['" + dir
                 + "/openim-service-log.*']\n  start: end\n  interval: 15s\n  timeout: 10s\n";
         Process mtail = new ProcessBuilder("mtail", "--progs", progs.toString(), "--logs", file.toString(),
@@ -243,7 +242,7 @@ public final class LatencyBench {
                 double[] b = firstLagSeconds(interp.port(), group, topic);
                 double trueA = (a[1] - stuckAt) / 1000.0;
                 double trueB = (b[1] - stuckAt) / 1000.0;
-                log("| exporter | lag_seconds at the first scrape with the group | true age of the oldest unconsumed record then | error |");
+                log("| exporter | lag_seconds at the first scrape with the group | true age of the oldest unconsumed record at the end of that cycle | error |");
                 log("|---|---:|---:|---:|");
                 log(String.format("| record timestamps (default) | %.1f s | %.1f s | %+.1f s |", a[0], trueA, a[0] - trueA));
                 log(String.format("| interpolation only (`lagTimestamps.enabled: false`, the exporter before) | %.1f s | %.1f s | %+.1f s |",
@@ -260,16 +259,28 @@ public final class LatencyBench {
         producer.flush();
     }
 
-    /** {lag_seconds, wall-clock millis of that scrape} at the first scrape that shows the group's lag in seconds. */
+    private static final Pattern CYCLE_START = Pattern.compile(
+            "^openim_exporter_last_success_timestamp_seconds\\{check=\"kafka\"} (\\S+)", Pattern.MULTILINE);
+    private static final Pattern CYCLE_TOOK = Pattern.compile(
+            "^openim_exporter_check_duration_seconds\\{check=\"kafka\"} (\\S+)", Pattern.MULTILINE);
+
+    /**
+     * {lag_seconds, wall-clock millis when the cycle that computed it ended} at the first scrape that shows the
+     * group's lag in seconds: the true age is taken at the cycle's end, not at the scrape (which may come later).
+     */
     private static double[] firstLagSeconds(int port, String group, String topic) throws InterruptedException {
         Pattern p = Pattern.compile("^openim_kafka_consumergroup_lag_seconds\\{group=\"" + Pattern.quote(group) + "\",topic=\""
                 + Pattern.quote(topic) + "\"} (\\S+)", Pattern.MULTILINE);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
-                Matcher m = p.matcher(Scraper.scrapeFresh(port));
-                if (m.find()) {
-                    return new double[]{Double.parseDouble(m.group(1)), System.currentTimeMillis()};
+                String body = Scraper.scrapeFresh(port);
+                Matcher m = p.matcher(body);
+                Matcher start = CYCLE_START.matcher(body);
+                Matcher took = CYCLE_TOOK.matcher(body);
+                if (m.find() && start.find() && took.find()) {
+                    double endMs = (Double.parseDouble(start.group(1)) + Double.parseDouble(took.group(1))) * 1000;
+                    return new double[]{Double.parseDouble(m.group(1)), endMs};
                 }
             } catch (IOException e) {
                 // not serving yet
@@ -277,6 +288,12 @@ public final class LatencyBench {
             Thread.sleep(20);
         }
         throw new IllegalStateException("no lag_seconds for " + group + " within 60 s on port " + port);
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     private void log(String line) {

@@ -82,6 +82,9 @@ public final class KafkaCheck implements Check {
 
     @Override
     public KafkaResult collect(Deadline deadline) {
+        if (timestamps != null) {
+            timestamps.prepare();
+        }
         OffsetSnapshot s;
         try {
             // bounded by the deadline, so a slow broker yields a down source with a reason, not a kill

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -66,6 +67,8 @@ final class RecordTimestamps implements AutoCloseable {
     private final int maxPartitions;
     private final long maxBytes;
     private Consumer<byte[], byte[]> consumer;
+    /** The consumer being made while the cycle's Admin requests run (its classes load meanwhile). */
+    private CompletableFuture<Consumer<byte[], byte[]>> making;
     /** Timestamps read in earlier cycles, per partition, for the offset they were read at. */
     private final Map<TopicPartition, long[]> known = new HashMap<>();
     /** Topics whose missing Read permission was logged (once, until reading works again). */
@@ -76,6 +79,13 @@ final class RecordTimestamps implements AutoCloseable {
         this.factory = factory;
         this.maxPartitions = maxPartitions;
         this.maxBytes = maxBytes;
+    }
+
+    /** Starts making the consumer, if there is none, so that it is ready when {@link #read} needs it. */
+    void prepare() {
+        if (consumer == null && making == null) {
+            making = CompletableFuture.supplyAsync(factory);
+        }
     }
 
     /**
@@ -106,7 +116,9 @@ final class RecordTimestamps implements AutoCloseable {
         long until = System.nanoTime() + time.toNanos();
         try {
             if (consumer == null) {
-                consumer = factory.get();
+                CompletableFuture<Consumer<byte[], byte[]>> m = making;
+                making = null;
+                consumer = m != null ? m.join() : factory.get();
             }
             // one offset per partition at a time: several groups behind on the same partition take several rounds
             Map<Want, Fallback> failed = new HashMap<>();
@@ -256,6 +268,10 @@ final class RecordTimestamps implements AutoCloseable {
 
     @Override
     public void close() {
+        if (making != null) {
+            making.thenAccept(c -> c.close(Duration.ofSeconds(1)));
+            making = null;
+        }
         closeConsumer();
     }
 }

@@ -34,9 +34,9 @@ import java.util.concurrent.TimeUnit;
 public final class LogsCheck implements Check {
     private static final int BUFFER = 1 << 20;
     /** How often the follow thread looks at the followed files between cycles. */
-    static final Duration FOLLOW = Duration.ofMillis(200);
+    static final Duration FOLLOW = Duration.ofMillis(100);
     /** Looks per listing of the globs by the follow thread. */
-    private static final int LIST_EVERY = 5;
+    private static final int LIST_EVERY = 10;
 
     private final LogsSettings config;
     private final List<LogSource> sources = new ArrayList<>();
@@ -177,7 +177,7 @@ public final class LogsCheck implements Check {
             list(new HashSet<>(), new HashSet<>(), false, null);
         }
         // a look takes far less than its period; the bound only keeps a burst from holding the lock against a cycle
-        return files.tail(buffer, Deadline.of(Clock.systemUTC(), Instant.now(), FOLLOW.multipliedBy(5))) > 0;
+        return files.tail(buffer, Deadline.of(Clock.systemUTC(), Instant.now(), FOLLOW.multipliedBy(10))) > 0;
     }
 
     /** The counts as of now, between cycles; null before the first cycle. */
