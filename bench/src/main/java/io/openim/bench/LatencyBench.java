@@ -239,7 +239,9 @@ public final class LatencyBench {
                  ExporterProcess interp = ExporterProcess.start("kafka-interpolated", jar, flags,
                          base + "  lagTimestamps: {enabled: false}\n", out, p -> { })) {
                 double[] a = firstLagSeconds(exact.port(), group, topic);
+                String sourcesA = sourcesSeen;
                 double[] b = firstLagSeconds(interp.port(), group, topic);
+                String sourcesB = sourcesSeen;
                 double trueA = (a[1] - stuckAt) / 1000.0;
                 double trueB = (b[1] - stuckAt) / 1000.0;
                 log("| exporter | lag_seconds at the first scrape with the group | true age of the oldest unconsumed record at the end of that cycle | error |");
@@ -247,6 +249,8 @@ public final class LatencyBench {
                 log(String.format("| record timestamps (default) | %.1f s | %.1f s | %+.1f s |", a[0], trueA, a[0] - trueA));
                 log(String.format("| interpolation only (`lagTimestamps.enabled: false`, the exporter before) | %.1f s | %.1f s | %+.1f s |",
                         b[0], trueB, b[0] - trueB));
+                log("");
+                log("Sources at those scrapes: record timestamps: " + sourcesA + "; interpolation only: " + sourcesB + ".");
                 log("");
             }
         }
@@ -258,6 +262,9 @@ public final class LatencyBench {
         }
         producer.flush();
     }
+
+    /** The non-zero lag-seconds source counts at the first scrape {@link #firstLagSeconds} returned. */
+    private static String sourcesSeen = "";
 
     private static final Pattern CYCLE_START = Pattern.compile(
             "^openim_exporter_last_success_timestamp_seconds\\{check=\"kafka\"} (\\S+)", Pattern.MULTILINE);
@@ -280,6 +287,8 @@ public final class LatencyBench {
                 Matcher took = CYCLE_TOOK.matcher(body);
                 if (m.find() && start.find() && took.find()) {
                     double endMs = (Double.parseDouble(start.group(1)) + Double.parseDouble(took.group(1))) * 1000;
+                    sourcesSeen = body.lines().filter(l -> l.startsWith("openim_kafka_lag_seconds_") && !l.endsWith(" 0.0"))
+                            .map(l -> "`" + l + "`").reduce((a, b) -> a + ", " + b).orElse("");
                     return new double[]{Double.parseDouble(m.group(1)), endMs};
                 }
             } catch (IOException e) {

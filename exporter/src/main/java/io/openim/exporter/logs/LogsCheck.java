@@ -35,8 +35,6 @@ public final class LogsCheck implements Check {
     private static final int BUFFER = 1 << 20;
     /** How often the follow thread looks at the followed files between cycles. */
     static final Duration FOLLOW = Duration.ofMillis(100);
-    /** Looks per listing of the globs by the follow thread. */
-    private static final int LIST_EVERY = 10;
 
     private final LogsSettings config;
     private final List<LogSource> sources = new ArrayList<>();
@@ -50,7 +48,6 @@ public final class LogsCheck implements Check {
     /** The source statuses of the latest cycle: the follow thread publishes new counts with them. */
     private List<SourceStatus> statuses;
     private ScheduledExecutorService follower;
-    private long looks;
 
     /** @param clock stands in for a file's time when it cannot be read */
     public LogsCheck(LogsSettings config, Clock clock) {
@@ -165,15 +162,16 @@ public final class LogsCheck implements Check {
     }
 
     /**
-     * Reads what was appended to the followed files since the last read; true when lines were counted. Every
-     * {@link #LIST_EVERY}th look also lists the globs, so a file created by rotation is followed within a second
-     * instead of a cycle later (files gone, errors and the state file stay the cycle's).
+     * Reads what was appended to the followed files since the last read; true when lines were counted. When a
+     * directory holding followed files changed (a file created or renamed there: rotation), the globs are listed
+     * too, so the new file is followed at once instead of a cycle later (files gone, errors and the state file stay
+     * the cycle's; new directories, e.g. a new pod's, wait for the cycle).
      */
     synchronized boolean follow() {
         if (statuses == null) {
             return false; // before the first cycle: nothing is followed yet
         }
-        if (++looks % LIST_EVERY == 0) {
+        if (files.directoriesChanged()) {
             list(new HashSet<>(), new HashSet<>(), false, null);
         }
         // a look takes far less than its period; the bound only keeps a burst from holding the lock against a cycle
