@@ -28,8 +28,6 @@ final class FollowedFiles implements AutoCloseable {
     private final Map<LogFollower, LogSource> owner = new HashMap<>();
     /** Offsets from the state file (or from a follower closed by an interrupt), claimed when the file is seen again. */
     private final Map<String, LogState.FileOffset> waiting = new HashMap<>();
-    /** Modification times of the directories of the followed files, as the follow thread last saw them. */
-    private final Map<Path, Long> directoryTimes = new HashMap<>();
 
     FollowedFiles(LineCounter counter, Clock clock) {
         this.counter = counter;
@@ -109,31 +107,16 @@ final class FollowedFiles implements AutoCloseable {
         }
     }
 
-    /**
-     * Whether a directory holding a followed file was modified (an entry created, renamed or removed) since the last
-     * call: one {@code stat} per directory. The first call only remembers the times.
-     */
-    boolean directoriesChanged() {
-        boolean changed = false;
-        Map<Path, Long> now = new HashMap<>();
+    /** The directories of the followed files: where new lines and rotated files show up. */
+    Set<Path> directories() {
+        Set<Path> dirs = new java.util.HashSet<>();
         for (LogFollower f : followers.values()) {
             Path dir = f.path().toAbsolutePath().getParent();
-            if (dir == null || now.containsKey(dir)) {
-                continue;
+            if (dir != null) {
+                dirs.add(dir);
             }
-            long t;
-            try {
-                t = Files.getLastModifiedTime(dir).toMillis();
-            } catch (IOException e) {
-                t = -1;
-            }
-            now.put(dir, t);
-            Long before = directoryTimes.get(dir);
-            changed |= before != null && before != t;
         }
-        directoryTimes.clear();
-        directoryTimes.putAll(now);
-        return changed;
+        return dirs;
     }
 
     /**

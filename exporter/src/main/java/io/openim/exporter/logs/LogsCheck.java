@@ -18,23 +18,19 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Follows OpenIM's log files and Kubernetes pod logs, and counts lines and signatures. Each cycle lists the globs
  * (new files, rotation, files gone), reads everything appended since the last read (up to the cycle's deadline; the
  * rest waits for the next cycle) and saves the state file. Between cycles, once the scheduler listens
- * ({@link #onChange}), a follow thread looks at the followed files every {@link #FOLLOW} and reads what was
- * appended, publishing the counts at once: a line is counted well within a second of being written, not a cycle
- * later. An idle look costs one {@code fstat} per file. Counters are cumulative and the scrape never reads a
- * file. One source per configured glob.
+ * ({@link #onChange}), a {@link FollowThread} woken by file-change notification reads what was appended and
+ * publishes the counts at once: a line is counted well within a second of being written, not a cycle later, and
+ * an idle exporter sleeps. Counters are cumulative and the scrape never reads a file. One source per configured glob.
  */
 public final class LogsCheck implements Check {
     private static final int BUFFER = 1 << 20;
-    /** How often the follow thread looks at the followed files between cycles. */
-    static final Duration FOLLOW = Duration.ofMillis(100);
+    /** The most a look of the follow thread reads before it lets a cycle have the lock. */
+    private static final Duration LOOK_BUDGET = Duration.ofSeconds(1);
 
     private final LogsSettings config;
     private final List<LogSource> sources = new ArrayList<>();
@@ -47,7 +43,7 @@ public final class LogsCheck implements Check {
     private boolean firstCycle = true;
     /** The source statuses of the latest cycle: the follow thread publishes new counts with them. */
     private List<SourceStatus> statuses;
-    private ScheduledExecutorService follower;
+    private FollowThread follower;
 
     /** @param clock stands in for a file's time when it cannot be read */
     public LogsCheck(LogsSettings config, Clock clock) {
@@ -146,36 +142,26 @@ public final class LogsCheck implements Check {
      */
     @Override
     public synchronized void onChange(Runnable listener) {
-        if (follower != null) {
-            return;
+        if (follower == null) {
+            follower = new FollowThread(this::follow, listener);
         }
-        follower = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "follow-logs");
-            t.setDaemon(true);
-            return t;
-        });
-        follower.scheduleWithFixedDelay(() -> {
-            if (follow()) {
-                listener.run();
-            }
-        }, FOLLOW.toMillis(), FOLLOW.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Reads what was appended to the followed files since the last read; true when lines were counted. When a
-     * directory holding followed files changed (a file created or renamed there: rotation), the globs are listed
-     * too, so the new file is followed at once instead of a cycle later (files gone, errors and the state file stay
-     * the cycle's; new directories, e.g. a new pod's, wait for the cycle).
+     * Reads what was appended to the followed files since the last read; true when lines were counted. When a file
+     * was created in a watched directory (rotation), the globs are listed first, so the new file is followed at once
+     * instead of a cycle later (files gone, errors and the state file stay the cycle's; new directories, e.g. a new
+     * pod's, wait for the cycle).
      */
-    synchronized boolean follow() {
-        if (statuses == null) {
+    synchronized boolean follow(boolean created) {
+        if (statuses == null || follower == null) {
             return false; // before the first cycle: nothing is followed yet
         }
-        if (files.directoriesChanged()) {
+        if (created) {
             list(new HashSet<>(), new HashSet<>(), false, null);
         }
-        // a look takes far less than its period; the bound only keeps a burst from holding the lock against a cycle
-        return files.tail(buffer, Deadline.of(Clock.systemUTC(), Instant.now(), FOLLOW.multipliedBy(10))) > 0;
+        files.directories().forEach(follower::watch);
+        return files.tail(buffer, Deadline.of(Clock.systemUTC(), Instant.now(), LOOK_BUDGET)) > 0;
     }
 
     /** The counts as of now, between cycles; null before the first cycle. */
@@ -197,12 +183,12 @@ public final class LogsCheck implements Check {
 
     @Override
     public void close() {
-        ScheduledExecutorService f;
+        FollowThread f;
         synchronized (this) {
             f = follower;
         }
         if (f != null) {
-            f.shutdownNow();
+            f.close();
         }
         synchronized (this) {
             files.close();

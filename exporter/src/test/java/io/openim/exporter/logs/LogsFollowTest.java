@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class LogsFollowTest {
     private static final Kind PIPE = OpenImLogWriter.KINDS.get("broken_pipe");
     private static final Kind NOISE = OpenImLogWriter.KINDS.get("noise");
-    /** "Within a couple of seconds" on a loaded 2-core machine; the follow thread looks every 100 ms. */
+    /** "Within a couple of seconds" on a loaded 2-core machine; file-change notification wakes the follow thread. */
     private static final Duration SOON = Duration.ofSeconds(3);
     private static final LocalDateTime T = LocalDateTime.of(2026, 5, 16, 14, 45, 33, 123_000_000);
     private static int seq;
