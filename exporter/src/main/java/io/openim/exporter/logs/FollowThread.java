@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class FollowThread implements AutoCloseable {
     static final Duration IDLE_LOOK = Duration.ofSeconds(1);
-    static final Duration GAP = Duration.ofMillis(20);
+    static final Duration GAP = Duration.ofMillis(100);
 
     /** One look: reads what was appended (listing the globs first when {@code created}); true when lines were counted. */
     interface Look {
