@@ -23,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -88,6 +91,24 @@ final class RecordTimestamps implements AutoCloseable {
         }
     }
 
+    /** Waits at most {@code time} for the consumer; true when it is there. */
+    private boolean ready(Duration time) {
+        prepare();
+        try {
+            consumer = making.get(time.toNanos(), TimeUnit.NANOSECONDS);
+            making = null;
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            making = null;
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
     /**
      * Reads the timestamps of {@code wants} (sorted by lag, largest first: those are read when the budget is short),
      * polling for at most {@code time}. Never throws for a broker problem: what is not read is a fallback.
@@ -115,10 +136,10 @@ final class RecordTimestamps implements AutoCloseable {
         }
         long until = System.nanoTime() + time.toNanos();
         try {
-            if (consumer == null) {
-                CompletableFuture<Consumer<byte[], byte[]>> m = making;
-                making = null;
-                consumer = m != null ? m.join() : factory.get();
+            if (consumer == null && !ready(time)) {
+                // still being made (class loading on a busy machine): this cycle interpolates, the next one reads
+                toFetch.forEach(w -> fallbacks.put(w, Fallback.NO_RECORD));
+                return new Readings(stamps, fallbacks);
             }
             // one offset per partition at a time: several groups behind on the same partition take several rounds
             Map<Want, Fallback> failed = new HashMap<>();
