@@ -34,6 +34,8 @@ public final class KafkaCheck implements Check {
     private final Clock clock;
     private final OffsetReader reader;
     private final RecordTimestamps timestamps;
+    /** The longest a cycle spends reading record timestamps. */
+    static final Duration MAX_FETCH_TIME = Duration.ofSeconds(1);
     private final Map<TopicPartition, LagHistory> histories = new HashMap<>();
     private final Map<String, Map<TopicPartition, LagEvaluator>> evaluators = new HashMap<>();
 
@@ -98,8 +100,10 @@ public final class KafkaCheck implements Check {
         }
         RecordTimestamps.Readings stamps = RecordTimestamps.Readings.NONE;
         if (timestamps != null) {
-            // half of what is left of the cycle: the rest builds the result, and a slow fetch never times the cycle out
-            stamps = timestamps.read(wants(s), deadline.remaining().dividedBy(2));
+            // at most a second, and half of what is left of the cycle: the result is not held back long, a slow fetch
+            // never times the cycle out, and what is not read now is read in the next cycles (read ones are kept)
+            Duration half = deadline.remaining().dividedBy(2);
+            stamps = timestamps.read(wants(s), half.compareTo(MAX_FETCH_TIME) < 0 ? half : MAX_FETCH_TIME);
         }
         return judge(s, stamps, clock.instant());
     }
