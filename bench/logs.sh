@@ -8,8 +8,12 @@
 # checks that all three count the same, then RSS of the exporter while it follows a live log (the sandbox writer).
 # Everything runs under `taskset -c 0`; the JVM also gets -XX:ActiveProcessorCount=1.
 #
+# Then (section "CPU while following") the exporter's CPU when idle and at RATE lines/s from the sandbox writer, for
+# this build and, when BASELINE_JAR is set (an exporter jar built from an older commit), for that one in the same run.
+#
 # Environment: BYTES (1073741824), FOLLOW_S (30), SKIP_BUILD=1, JVM_FLAGS (extra flags for the exporter JVM),
-# KEEP_FILE=1 (keep the generated log in bench/out). Needs Java 17, Maven, taskset; installs Debian's mtail if missing.
+# KEEP_FILE=1 (keep the generated log in bench/out), CPU_ONLY=1 (only the CPU section), CPU_S (30), RATE (100000),
+# BASELINE_JAR. Needs Java 17, Maven, taskset; installs Debian's mtail if missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -50,6 +54,77 @@ cp exporter/target/openim-exporter.jar "$WORK/exporter.jar"
 cp "$(ls sandbox/target/openim-sandbox-*-demo.jar | head -n 1)" "$WORK/sandbox.jar"
 
 now() { date +%s.%N; }
+
+# ---------------------------------------------------------------- CPU while following (idle, and at RATE lines/s)
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# cpu_run TAG JAR: one exporter following an empty directory with the launcher's flags; CPU % of one core over CPU_S
+# idle, then over CPU_S while the sandbox writer appends RATE lines/s
+cpu_run() {
+  local tag=$1 jar=$2 dir="$WORK/cpu-$1" port t0 t1 l0 l1 pid
+  mkdir -p "$dir"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  printf 'server: {host: 127.0.0.1, port: %s}\ndiscovery: {enabled: false}\nlogs:\n  paths: ["%s/openim-service-log.*"]\n  start: end\n' \
+    "$port" "$dir" >"$WORK/cpu-$tag.yml"
+  : >"$dir/openim-service-log.$(date +%Y-%m-%d)"
+  # shellcheck disable=SC2086
+  java $LAUNCHER_FLAGS -jar "$jar" run --config "$WORK/cpu-$tag.yml" >"$OUT/cpu-$tag.log" 2>&1 &
+  EXPORTER_PID=$!
+  pid=$EXPORTER_PID
+  until curl -sf "http://127.0.0.1:$port/metrics" | grep -q '^openim_exporter_check_runs_total{check="logs"}'; do sleep 0.2; done
+  sleep 5 # past start-up and JIT warm-up
+  t0=$(ticks "$pid"); sleep "$CPU_S"; t1=$(ticks "$pid")
+  CPU_IDLE[$tag]=$(echo "scale=2; ($t1 - $t0) * 100 / $CLK / $CPU_S" | bc -l)
+  # the sandbox's own lines, appended in blocks every 10 ms at RATE lines/s (a Python loop: the Java writer formats
+  # each line and tops out well below 100 k/s on this machine)
+  python3 - "$SAMPLE" "$dir/openim-service-log.$(date +%Y-%m-%d)" "$RATE" >"$OUT/cpu-writer-$tag.log" 2>&1 <<'PY' &
+import sys, time
+lines = open(sys.argv[1], 'rb').read().splitlines(keepends=True)[:100000]
+rate = int(sys.argv[3]); block = max(1, rate // 100)
+out = open(sys.argv[2], 'ab', buffering=0)
+t, i = time.monotonic(), 0
+while True:
+    chunk = lines[i:i + block] or lines[:block]
+    i = (i + block) % (len(lines) - block)
+    out.write(b''.join(chunk))
+    t += block / rate
+    d = t - time.monotonic()
+    if d > 0:
+        time.sleep(d)
+PY
+  WRITER_PID=$!
+  sleep 5
+  local f="$dir/openim-service-log.$(date +%Y-%m-%d)" b0 b1
+  b0=$(stat -c %s "$f")
+  t0=$(ticks "$pid"); sleep "$CPU_S"; t1=$(ticks "$pid")
+  b1=$(stat -c %s "$f")
+  CPU_LOAD[$tag]=$(echo "scale=2; ($t1 - $t0) * 100 / $CLK / $CPU_S" | bc -l)
+  CPU_RATE[$tag]=$(echo "($b1 - $b0) / $CPU_S / $LINE_LEN" | bc)
+  kill "$WRITER_PID"; wait "$WRITER_PID" 2>/dev/null || true; WRITER_PID=""
+  kill "$pid"; wait "$pid" 2>/dev/null || true; EXPORTER_PID=""
+}
+CPU_S=${CPU_S:-30}
+RATE=${RATE:-100000}
+CLK=$(getconf CLK_TCK)
+LAUNCHER_FLAGS=$(sed -n 's/^default_opts="\(.*\)"$/\1/p' bin/openim-exporter)
+declare -A CPU_IDLE CPU_LOAD CPU_RATE
+SAMPLE="$WORK/sample.log"
+java -cp "$WORK/sandbox.jar" io.openim.sandbox.OpenImLogWriter --generate "$SAMPLE" 30000000 >/dev/null
+LINE_LEN=$(head -n 100000 "$SAMPLE" | awk '{n += length($0) + 1} END {printf "%.0f", n / NR}')
+cpu_run this "$WORK/exporter.jar"
+[ -n "${BASELINE_JAR:-}" ] && cpu_run baseline "$BASELINE_JAR"
+{
+  echo "## CPU while following: one run, $(date -u +%Y-%m-%dT%H:%MZ), $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo
+  echo "Exporter jar with the launcher's flags, following one file; CPU % of one core over ${CPU_S} s (utime + stime)."
+  echo
+  echo "| exporter | idle | at ${RATE} lines/s offered | lines/s written (file growth) |"
+  echo "|---|---:|---:|---:|"
+  for tag in this baseline; do
+    [ -n "${CPU_IDLE[$tag]:-}" ] || continue
+    echo "| $tag | ${CPU_IDLE[$tag]} % | ${CPU_LOAD[$tag]} % | ${CPU_RATE[$tag]} |"
+  done
+} | tee "$OUT/cpu.md"
+[ "${CPU_ONLY:-0}" = 1 ] && exit 0
 elapsed() { echo "$2 - $1" | bc -l; }
 rate() { echo "scale=0; $1 / $2" | bc -l; }
 

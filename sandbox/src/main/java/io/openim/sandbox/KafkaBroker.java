@@ -21,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * A real Kafka broker in KRaft mode (broker and controller in one process) as a child JVM on free
  * 127.0.0.1 ports, from the jars in {@code sandbox/target/kafka-libs}. Client listeners: plain, SSL (a self-signed
  * certificate for 127.0.0.1, see {@link #caCertificate()}),
- * and SASL_PLAINTEXT with PLAIN and SCRAM-SHA-256 users (the way OpenIM's kafka.yml authenticates).
+ * and SASL_PLAINTEXT with PLAIN and SCRAM-SHA-256 users (the way OpenIM's kafka.yml authenticates). ACLs are
+ * enforced only on resources that have some (the plain listener's ANONYMOUS is a super user), so a test can take a
+ * permission away from a SASL user on its own topic.
  * Settings are tuned for tests: one partition by default, replication 1, no initial rebalance delay.
  */
 public final class KafkaBroker extends ServerProcess {
@@ -191,6 +193,11 @@ public final class KafkaBroker extends ServerProcess {
                 "auto.create.topics.enable=true",
                 "delete.topic.enable=true",
                 "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256",
+                // ACLs apply only to resources that have some (a test's own topic); everything else stays open, and
+                // the plain listener and the controller (ANONYMOUS) may do anything
+                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "allow.everyone.if.no.acl.found=true",
+                "super.users=User:ANONYMOUS",
                 "listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_"
                         + PLAIN_USER + "=\"" + PLAIN_PASSWORD + "\";",
                 "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;",

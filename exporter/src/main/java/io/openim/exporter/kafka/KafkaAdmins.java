@@ -3,6 +3,10 @@ package io.openim.exporter.kafka;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 
@@ -71,6 +75,28 @@ public final class KafkaAdmins {
             }
         }
         return p;
+    }
+
+    /** Largest fetch per partition: a record batch at the committed offset, of OpenIM's small messages, fits. */
+    static final int PARTITION_FETCH_BYTES = 1024;
+
+    /**
+     * A plain consumer on the same connection settings, for {@link RecordTimestamps}: no group (so it joins none and
+     * commits nothing), no offset reset (an offset deleted by retention is an error, not a silent jump), small fetches.
+     */
+    public static Consumer<byte[], byte[]> timestampConsumer(KafkaSettings cfg) {
+        Map<String, Object> p = properties(cfg);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "openim-exporter-timestamps");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, PARTITION_FETCH_BYTES);
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, cfg.lagTimestamps().maxBytes());
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        // admin-only keys would be logged as unknown by the consumer
+        p.remove(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG);
+        p.put(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG, 100);
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private static String jaasEscape(String s) {

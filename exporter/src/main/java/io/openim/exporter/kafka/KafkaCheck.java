@@ -4,6 +4,7 @@ import io.openim.exporter.runtime.Check;
 import io.openim.exporter.runtime.Deadline;
 import io.openim.exporter.runtime.SourceStatus;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Clock;
@@ -17,24 +18,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * Consumer lag of OpenIM's pipeline (guide step 2.3): each cycle reads committed, log-end and log-start
- * offsets in a few batched Admin requests, then judges them with state kept across cycles (the
- * log-end history behind lag in seconds, the status window per partition). State of groups and
- * partitions that disappear is dropped with them.
+ * offsets in a few batched Admin requests, then the timestamps of the records at the lagging committed offsets
+ * ({@link RecordTimestamps}: lag in seconds exact from the first cycle), then judges them with state kept across
+ * cycles (the log-end history behind the interpolated lag in seconds, the fallback; the status window per
+ * partition). State of groups and partitions that disappear is dropped with them.
  */
 public final class KafkaCheck implements Check {
     private final Admin admin;
     private final KafkaSettings cfg;
     private final Clock clock;
     private final OffsetReader reader;
+    private final RecordTimestamps timestamps;
+    /** The longest a cycle spends reading record timestamps. */
+    static final Duration MAX_FETCH_TIME = Duration.ofSeconds(1);
     private final Map<TopicPartition, LagHistory> histories = new HashMap<>();
     private final Map<String, Map<TopicPartition, LagEvaluator>> evaluators = new HashMap<>();
 
     public KafkaCheck(Admin admin, KafkaSettings cfg, Clock clock) {
+        this(admin, cfg, clock, null);
+    }
+
+    /** @param consumers makes the plain consumer that reads record timestamps; null: lag seconds interpolated only */
+    public KafkaCheck(Admin admin, KafkaSettings cfg, Clock clock, Supplier<Consumer<byte[], byte[]>> consumers) {
         this.admin = admin;
+        this.timestamps = consumers == null ? null
+                : new RecordTimestamps(consumers, cfg.lagTimestamps().maxPartitions(), cfg.lagTimestamps().maxBytes());
         this.cfg = cfg;
         this.clock = clock;
         List<Pattern> allow = cfg.allow().stream().map(Pattern::compile).toList();
@@ -71,6 +84,9 @@ public final class KafkaCheck implements Check {
 
     @Override
     public KafkaResult collect(Deadline deadline) {
+        if (timestamps != null) {
+            timestamps.prepare();
+        }
         OffsetSnapshot s;
         try {
             // bounded by the deadline, so a slow broker yields a down source with a reason, not a kill
@@ -82,11 +98,45 @@ public final class KafkaCheck implements Check {
             KafkaErrors.Described d = KafkaErrors.describe(e, String.join(",", cfg.address()), cfg.username(), cfg.saslMechanism());
             return KafkaResult.down(d.reason(), d.message());
         }
-        return judge(s, clock.instant());
+        RecordTimestamps.Readings stamps = RecordTimestamps.Readings.NONE;
+        if (timestamps != null) {
+            // at most a second, and half of what is left of the cycle: the result is not held back long, a slow fetch
+            // never times the cycle out, and what is not read now is read in the next cycles (read ones are kept)
+            Duration half = deadline.remaining().dividedBy(2);
+            stamps = timestamps.read(wants(s), half.compareTo(MAX_FETCH_TIME) < 0 ? half : MAX_FETCH_TIME);
+        }
+        return judge(s, stamps, clock.instant());
     }
 
-    /** Turns one snapshot into a result, updating the state kept across cycles. */
+    /**
+     * The records whose timestamps tell the lag in seconds: for each lagging partition of each group, the one at the
+     * committed offset, unless retention deleted it (known from the log start). Largest lag first, so a short budget
+     * goes to the partitions furthest behind.
+     */
+    static List<RecordTimestamps.Want> wants(OffsetSnapshot s) {
+        Map<RecordTimestamps.Want, Long> lags = new HashMap<>();
+        s.committed().values().forEach(m -> m.forEach((tp, c) -> {
+            Long end = s.logEnd().get(tp);
+            if (end != null && end > c && c >= s.logStart().getOrDefault(tp, 0L)) {
+                lags.merge(new RecordTimestamps.Want(tp, c), end - c, Math::max);
+            }
+        }));
+        List<RecordTimestamps.Want> wants = new ArrayList<>(lags.keySet());
+        wants.sort(Comparator.comparing((RecordTimestamps.Want w) -> lags.get(w)).reversed()
+                .thenComparing(w -> w.tp().toString()).thenComparingLong(RecordTimestamps.Want::offset));
+        return wants;
+    }
+
+    /** Turns one snapshot into a result with the interpolation only (no record timestamps). */
     KafkaResult judge(OffsetSnapshot s, Instant now) {
+        return judge(s, RecordTimestamps.Readings.NONE, now);
+    }
+
+    /** Turns one snapshot and the record timestamps read into a result, updating the state kept across cycles. */
+    KafkaResult judge(OffsetSnapshot s, RecordTimestamps.Readings stamps, Instant now) {
+        int fromTimestamp = 0;
+        int interpolated = 0;
+        Map<String, Integer> fallbacks = new TreeMap<>();
         s.logEnd().forEach((tp, end) -> histories.computeIfAbsent(tp, k -> new LagHistory(cfg.historyPoints())).observe(end, now));
         histories.keySet().retainAll(s.logEnd().keySet());
         evaluators.keySet().retainAll(s.committed().keySet());
@@ -123,7 +173,25 @@ public final class KafkaCheck implements Check {
                     if (c < s.logStart().getOrDefault(tp, 0L)) {
                         outOfRange++;
                     }
-                    seconds = Math.max(seconds, histories.get(tp).secondsBehind(c, now));
+                    if (lag > 0) {
+                        RecordTimestamps.Want w = new RecordTimestamps.Want(tp, c);
+                        Long ts = stamps.timestamps().get(w);
+                        if (ts != null) {
+                            // now − the write time of the oldest unconsumed record; a producer clock ahead of ours
+                            // (a timestamp in the future) is clamped to 0
+                            seconds = Math.max(seconds, Math.max(0, now.toEpochMilli() - ts) / 1000.0);
+                            fromTimestamp++;
+                        } else {
+                            seconds = Math.max(seconds, histories.get(tp).secondsBehind(c, now));
+                            interpolated++;
+                            if (timestamps != null) {
+                                RecordTimestamps.Fallback why = c < s.logStart().getOrDefault(tp, 0L)
+                                        ? RecordTimestamps.Fallback.DELETED
+                                        : stamps.fallbacks().getOrDefault(w, RecordTimestamps.Fallback.NO_RECORD);
+                                fallbacks.merge(why.label(), 1, Integer::sum);
+                            }
+                        }
+                    }
                     LagEvaluator ev = evals.computeIfAbsent(tp, k -> new LagEvaluator(cfg.statusWindow()));
                     ev.observe(c, lag);
                     ConsumerStatus ps = ev.status();
@@ -157,11 +225,14 @@ public final class KafkaCheck implements Check {
             partitions = partitions.subList(0, cfg.maxSeries());
         }
         return new KafkaResult(List.copyOf(groups), List.copyOf(topics), List.copyOf(partitions), dropped, "",
-                List.of(SourceStatus.up(KafkaResult.SOURCE)));
+                List.of(SourceStatus.up(KafkaResult.SOURCE)), new KafkaResult.SecondsSources(fromTimestamp, interpolated, fallbacks));
     }
 
     @Override
     public void close() {
+        if (timestamps != null) {
+            timestamps.close();
+        }
         admin.close(Duration.ofSeconds(2));
     }
 }

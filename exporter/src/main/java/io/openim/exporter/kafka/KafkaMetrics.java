@@ -18,6 +18,10 @@ final class KafkaMetrics implements ResultMapper<KafkaResult> {
             "Largest lag among the topic's partitions with a committed offset.", "group", "topic");
     static final MetricFamily LAG_SECONDS = MetricFamily.gauge("openim_kafka_consumergroup_lag_seconds",
             "Age of the oldest message of the topic the group has not committed (max over partitions); 0 when caught up.", "group", "topic");
+    static final MetricFamily SECONDS_SOURCE = MetricFamily.gauge("openim_kafka_lag_seconds_source",
+            "Lagging partitions (per group) in the latest cycle whose lag in seconds came from the timestamp of the record at the committed offset (source=timestamp) or from the log-end history (source=interpolated).", "source");
+    static final MetricFamily SECONDS_FALLBACK = MetricFamily.gauge("openim_kafka_lag_seconds_fallback",
+            "Lagging partitions (per group) in the latest cycle whose lag in seconds is interpolated, by why the record timestamp was not read: deleted (by retention), unauthorized (no Read on the topic), over_budget, no_record, error.", "reason");
     static final MetricFamily UNCOMMITTED = MetricFamily.gauge("openim_kafka_consumergroup_uncommitted_partitions",
             "Partitions of the topic where the group has no committed offset (not counted in the lag).", "group", "topic");
     static final MetricFamily OUT_OF_RANGE = MetricFamily.gauge("openim_kafka_consumergroup_offset_out_of_range_partitions",
@@ -37,7 +41,7 @@ final class KafkaMetrics implements ResultMapper<KafkaResult> {
     static final MetricFamily ERROR = MetricFamily.gauge("openim_kafka_error",
             "1 while the broker cannot be read, labelled with why: authentication, authorization, tls, timeout, error.", "reason");
 
-    static final List<MetricFamily> FAMILIES = List.of(LAG, LAG_SUM, LAG_MAX, LAG_SECONDS, UNCOMMITTED, OUT_OF_RANGE, STATUS, MEMBERS, STATE, PARTITIONS, LOG_END, DROPPED, ERROR);
+    static final List<MetricFamily> FAMILIES = List.of(LAG, LAG_SUM, LAG_MAX, LAG_SECONDS, SECONDS_SOURCE, SECONDS_FALLBACK, UNCOMMITTED, OUT_OF_RANGE, STATUS, MEMBERS, STATE, PARTITIONS, LOG_END, DROPPED, ERROR);
 
     @Override
     public Class<KafkaResult> resultType() {
@@ -80,6 +84,11 @@ final class KafkaMetrics implements ResultMapper<KafkaResult> {
             samples.of(LOG_END).add(t.logEndSum(), t.topic());
         }
         if (r.error().isEmpty()) {
+            samples.of(SECONDS_SOURCE).add(r.seconds().timestamp(), "timestamp");
+            samples.of(SECONDS_SOURCE).add(r.seconds().interpolated(), "interpolated");
+            for (RecordTimestamps.Fallback f : RecordTimestamps.Fallback.values()) {
+                samples.of(SECONDS_FALLBACK).add(r.seconds().fallbacks().getOrDefault(f.label(), 0), f.label());
+            }
             samples.of(DROPPED).add(r.seriesDropped());
         } else {
             samples.of(ERROR).add(1, r.error());

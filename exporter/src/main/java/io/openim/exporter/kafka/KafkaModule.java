@@ -8,7 +8,8 @@ import java.util.List;
 public final class KafkaModule {
     public static final CheckModule<KafkaSettings> MODULE = new CheckModule<>("kafka", KafkaSettings.class,
             KafkaSettings::off, List.of("kafka.yml"), KafkaOpenIm::read, new KafkaMetrics(),
-            (settings, results, clock) -> new KafkaCheck(KafkaAdmins.create(settings), settings, clock));
+            (settings, results, clock) -> new KafkaCheck(KafkaAdmins.create(settings), settings, clock,
+                    settings.lagTimestamps().enabled() ? () -> KafkaAdmins.timestampConsumer(settings) : null));
 
     private KafkaModule() {
     }

@@ -5,6 +5,7 @@ import io.openim.exporter.runtime.SourceStatus;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -17,9 +18,30 @@ import java.util.OptionalLong;
  * @param error         "" when the broker answered, else the reason: authentication, authorization, tls, timeout, error
  */
 public record KafkaResult(List<Group> groups, List<Topic> topics, List<PartitionLag> partitions, long seriesDropped,
-                          String error, List<SourceStatus> sources) implements CheckResult {
+                          String error, List<SourceStatus> sources, SecondsSources seconds) implements CheckResult {
 
     public static final String SOURCE = "kafka";
+
+    /** A result without the lag-seconds bookkeeping (the interpolation only). */
+    public KafkaResult(List<Group> groups, List<Topic> topics, List<PartitionLag> partitions, long seriesDropped,
+                       String error, List<SourceStatus> sources) {
+        this(groups, topics, partitions, seriesDropped, error, sources, SecondsSources.NONE);
+    }
+
+    /**
+     * Where the lag seconds of the lagging partitions (group, partition pairs) came from in this cycle.
+     *
+     * @param timestamp    from the timestamp of the record at the committed offset
+     * @param interpolated from the log-end history, because the record could not be read
+     * @param fallbacks    why, per reason (deleted, unauthorized, over_budget, no_record, error)
+     */
+    public record SecondsSources(int timestamp, int interpolated, Map<String, Integer> fallbacks) {
+        public static final SecondsSources NONE = new SecondsSources(0, 0, Map.of());
+
+        public SecondsSources {
+            fallbacks = Map.copyOf(fallbacks);
+        }
+    }
 
     /**
      * @param status null when the group has no committed offset to judge

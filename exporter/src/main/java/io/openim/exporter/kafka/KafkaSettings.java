@@ -21,12 +21,13 @@ import java.util.Set;
  * @param granularity   "partition" (per-partition lag series) or "topic" (only per group and topic)
  * @param maxSeries     cap on per-partition lag series; what is cut is counted in openim_kafka_series_dropped
  * @param statusWindow  cycles per partition the status evaluator looks back over
- * @param historyPoints (log-end offset, time) points kept per partition for lag in seconds
+ * @param historyPoints (log-end offset, time) points kept per partition for lag in seconds (the fallback)
+ * @param lagTimestamps reading the timestamp of the record at the committed offset, for exact lag in seconds
  */
 public record KafkaSettings(Boolean enabled, List<String> address, String username, String password, String passwordFile,
                             String saslMechanism, Tls tls, List<String> groups, Boolean allGroups, List<String> allow,
                             List<String> deny, Duration interval, Duration timeout, String granularity, Integer maxSeries,
-                            Integer statusWindow, Integer historyPoints) implements CheckSettings {
+                            Integer statusWindow, Integer historyPoints, LagTimestamps lagTimestamps) implements CheckSettings {
     /** Consumer groups of OpenIM's kafka.yml defaults: msgtransfer's toRedis and toMongo, push's toPush and toOfflinePush. */
     public static final List<String> OPENIM_GROUPS = List.of("redis", "mongo", "push", "offlinePush");
 
@@ -49,10 +50,33 @@ public record KafkaSettings(Boolean enabled, List<String> address, String userna
         maxSeries = maxSeries != null ? maxSeries : 10000;
         statusWindow = statusWindow != null ? statusWindow : 10;
         historyPoints = historyPoints != null ? historyPoints : 64;
+        lagTimestamps = lagTimestamps != null ? lagTimestamps : new LagTimestamps(null, null, null);
+    }
+
+    /** The settings of older callers, without {@code lagTimestamps} (its defaults). */
+    public KafkaSettings(Boolean enabled, List<String> address, String username, String password, String passwordFile,
+                         String saslMechanism, Tls tls, List<String> groups, Boolean allGroups, List<String> allow,
+                         List<String> deny, Duration interval, Duration timeout, String granularity, Integer maxSeries,
+                         Integer statusWindow, Integer historyPoints) {
+        this(enabled, address, username, password, passwordFile, saslMechanism, tls, groups, allGroups, allow, deny,
+                interval, timeout, granularity, maxSeries, statusWindow, historyPoints, null);
+    }
+
+    /**
+     * {@code kafka.lagTimestamps}: per cycle, the timestamps of at most {@code maxPartitions} committed records not
+     * read before are fetched, at most {@code maxBytes} in all; the rest of the lagging partitions use the
+     * interpolation that cycle. Off: the interpolation only (no Read permission on the topics is needed then).
+     */
+    public record LagTimestamps(Boolean enabled, Integer maxPartitions, Integer maxBytes) {
+        public LagTimestamps {
+            enabled = enabled != null ? enabled : true;
+            maxPartitions = maxPartitions != null ? maxPartitions : 5000;
+            maxBytes = maxBytes != null ? maxBytes : 4 << 20;
+        }
     }
 
     static KafkaSettings off() {
-        return new KafkaSettings(false, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new KafkaSettings(false, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** OpenIM's kafka.yml {@code tls} section, same field names: PEM files, and a password for an encrypted key. */
@@ -72,7 +96,7 @@ public record KafkaSettings(Boolean enabled, List<String> address, String userna
     public KafkaSettings withSecrets() throws ConfigException {
         return new KafkaSettings(enabled, address, username, Secrets.password("kafka", password, passwordFile), passwordFile,
                 saslMechanism, tls, groups, allGroups, allow, deny, interval, timeout, granularity, maxSeries, statusWindow,
-                historyPoints);
+                historyPoints, lagTimestamps);
     }
 
     @Override
@@ -103,6 +127,8 @@ public record KafkaSettings(Boolean enabled, List<String> address, String userna
             throw ConfigException.at("kafka.statusWindow", "must be between 3 and 1000 cycles, got " + statusWindow);
         }
         Rules.range("kafka.historyPoints", historyPoints, 2, 10000);
+        Rules.range("kafka.lagTimestamps.maxPartitions", lagTimestamps.maxPartitions(), 0, 1_000_000);
+        Rules.range("kafka.lagTimestamps.maxBytes", lagTimestamps.maxBytes(), 1024, 256 << 20);
         if (tls.enableTLS()) {
             Rules.readable("kafka.tls.caCrt", tls.caCrt());
             Rules.readable("kafka.tls.clientCrt", tls.clientCrt());

@@ -107,6 +107,49 @@ final class FollowedFiles implements AutoCloseable {
         }
     }
 
+    /** The directories of the followed files: where new lines and rotated files show up. */
+    Set<Path> directories() {
+        Set<Path> dirs = new java.util.HashSet<>();
+        for (LogFollower f : followers.values()) {
+            Path dir = f.path().toAbsolutePath().getParent();
+            if (dir != null) {
+                dirs.add(dir);
+            }
+        }
+        return dirs;
+    }
+
+    /**
+     * Between cycles: reads what was appended to the files their glob listed in the latest cycle, and returns the
+     * lines counted. A file whose size is what was read so far is not touched (one {@code fstat}); files gone from
+     * their glob, new files and errors are the cycle's business. Exactness is the cycle's: the same followers, the
+     * same whole-line offsets.
+     */
+    long tail(ByteBuffer buffer, Deadline deadline) {
+        long lines = 0;
+        for (LogFollower f : followers.values()) {
+            if (f.missedCycles() > 0 || deadline.passed()) {
+                continue;
+            }
+            LogSource src = owner.get(f);
+            long before = f.bytesRead();
+            try {
+                if (!f.changed()) {
+                    continue;
+                }
+                long n = f.poll(buffer, deadline);
+                if (n > 0) {
+                    src.lineAt(modified(f.path()));
+                    lines += n;
+                }
+            } catch (IOException e) {
+                // closed by an interrupted cycle, or unreadable: the next cycle reopens it or reports it
+            }
+            src.countBytes(f.bytesRead() - before);
+        }
+        return lines;
+    }
+
     /** Forgets the waiting offsets of files that are gone. */
     void forgetWaitingExcept(Set<String> seen) {
         waiting.keySet().retainAll(seen);

@@ -29,6 +29,9 @@ final class LogFollower implements AutoCloseable {
     private long committed;
     private byte[] fingerprint;
     private int missedCycles;
+    /** First bytes and offset read up to before the last truncation: a copy made just before it starts so. */
+    private byte[] headBeforeTruncation;
+    private long committedBeforeTruncation;
     private long bytesRead;
 
     /**
@@ -142,6 +145,11 @@ final class LogFollower implements AutoCloseable {
             replaced = !Arrays.equals(now, 0, n, fingerprint, 0, n);
         }
         if (replaced) {
+            if (fingerprint != null && fingerprint.length == FileHead.LENGTH) {
+                // the follow thread may see the truncation before a listing sees logrotate's copy
+                headBeforeTruncation = fingerprint;
+                committedBeforeTruncation = committed;
+            }
             committed = 0;
             fingerprint = null;
             if (cri != null) {
@@ -194,8 +202,35 @@ final class LogFollower implements AutoCloseable {
         return committed;
     }
 
+    /**
+     * Where a copy of this file (copytruncate) starting with {@code head}, {@code size} bytes long, holds its first
+     * unread line: this file's offset when the heads match, or the offset before its last truncation when the copy
+     * matches the file as it was; -1 when the file is not a copy of this one.
+     */
+    long copyOffset(byte[] head, long size) {
+        if (sameHead(head) && committed <= size) {
+            return committed;
+        }
+        if (headBeforeTruncation != null && Arrays.equals(headBeforeTruncation, head) && committedBeforeTruncation <= size) {
+            return committedBeforeTruncation;
+        }
+        return -1;
+    }
+
     long bytesRead() {
         return bytesRead;
+    }
+
+    /**
+     * Whether the file may hold something not read yet: its size differs from the offset read up to (appended, or
+     * truncated). A same-size rewrite is left to the cycle's first-bytes check.
+     */
+    boolean changed() throws IOException {
+        return channel.size() != committed;
+    }
+
+    int missedCycles() {
+        return missedCycles;
     }
 
     /** Cycles in a row in which the glob no longer listed this file. */

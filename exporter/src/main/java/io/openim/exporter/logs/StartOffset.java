@@ -30,10 +30,11 @@ final class StartOffset {
                 return saved.offset(); // the same file as before the restart: go on where we were
             }
         }
-        LogFollower original = followed.stream().filter(f -> f.sameHead(head) && f.committed() <= size)
-                .findFirst().orElse(null);
-        if (original != null) {
-            return Math.min(original.committed(), size); // a copy of a followed file (copytruncate): its start is read
+        for (LogFollower f : followed) {
+            long copied = f.copyOffset(head, size);
+            if (copied >= 0) {
+                return copied; // a copy of a followed file (copytruncate): its start is read already
+            }
         }
         if (atEnd) {
             return lastLineEnd(p, size);
