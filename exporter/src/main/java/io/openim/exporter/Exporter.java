@@ -47,18 +47,25 @@ public final class Exporter implements AutoCloseable {
     private Exporter(ExporterConfig config, boolean jvmMetrics, HttpEndpoints.Options web, ConfigSource source) throws IOException {
         this.config = config;
         this.source = source;
-        registry.register(new ExporterCollector(store, Version.get(), Modules.mappers(), reloads));
-        if (jvmMetrics) {
-            JvmMetrics.builder().register(registry);
-        }
-        http = new HttpEndpoints(web, registry, store, Version.get(), this::reload);
+        // the checks first: their first cycles (connecting, the first Kafka requests) run on their own threads while
+        // this one sets up metrics and HTTP, so the first results are there sooner after start
         for (CheckModule<?> m : Modules.ALL) {
             CheckSettings settings = config.checks().get(m.name());
             if (settings.enabled()) {
                 scheduler.start(m.create(settings, store, clock));
             }
         }
-        http.start();
+        try {
+            registry.register(new ExporterCollector(store, Version.get(), Modules.mappers(), reloads));
+            if (jvmMetrics) {
+                JvmMetrics.builder().register(registry);
+            }
+            http = new HttpEndpoints(web, registry, store, Version.get(), this::reload);
+            http.start();
+        } catch (IOException | RuntimeException e) {
+            scheduler.close();  // the port is taken (or the like): no checks left running without a server
+            throw e;
+        }
     }
 
     /** Starts collecting and serving; {@code jvmMetrics} off leaves out the jvm_* series (tests that do not need them). */

@@ -4,7 +4,7 @@ import io.openim.exporter.runtime.Check;
 import io.openim.exporter.runtime.Deadline;
 import io.openim.exporter.runtime.SourceStatus;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.Consumer;
+import io.openim.exporter.runtime.CheckResult;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Clock;
@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -38,13 +39,16 @@ public final class KafkaCheck implements Check {
     static final Duration MAX_FETCH_TIME = Duration.ofSeconds(1);
     private final Map<TopicPartition, LagHistory> histories = new HashMap<>();
     private final Map<String, Map<TopicPartition, LagEvaluator>> evaluators = new HashMap<>();
+    private Consumer<KafkaResult> progress = r -> { };
+    private boolean firstCycle = true;
 
     public KafkaCheck(Admin admin, KafkaSettings cfg, Clock clock) {
         this(admin, cfg, clock, null);
     }
 
     /** @param consumers makes the plain consumer that reads record timestamps; null: lag seconds interpolated only */
-    public KafkaCheck(Admin admin, KafkaSettings cfg, Clock clock, Supplier<Consumer<byte[], byte[]>> consumers) {
+    public KafkaCheck(Admin admin, KafkaSettings cfg, Clock clock,
+                      Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumers) {
         this.admin = admin;
         this.timestamps = consumers == null ? null
                 : new RecordTimestamps(consumers, cfg.lagTimestamps().maxPartitions(), cfg.lagTimestamps().maxBytes());
@@ -83,6 +87,11 @@ public final class KafkaCheck implements Check {
     }
 
     @Override
+    public void onProgress(Consumer<CheckResult> publish) {
+        this.progress = publish::accept;
+    }
+
+    @Override
     public KafkaResult collect(Deadline deadline) {
         if (timestamps != null) {
             timestamps.prepare();
@@ -99,6 +108,13 @@ public final class KafkaCheck implements Check {
             return KafkaResult.down(d.reason(), d.message());
         }
         RecordTimestamps.Readings stamps = RecordTimestamps.Readings.NONE;
+        boolean first = firstCycle;
+        firstCycle = false;
+        if (timestamps != null && first) {
+            // the first look after start: every group's lag in messages is known now, its lag in seconds only once the
+            // timestamps are read (up to a second more). Publish the messages at once, the seconds as not known yet.
+            progress.accept(judge(s, stamps, clock.instant(), true));
+        }
         if (timestamps != null) {
             // at most a second, and half of what is left of the cycle: the result is not held back long, a slow fetch
             // never times the cycle out, and what is not read now is read in the next cycles (read ones are kept)
@@ -134,6 +150,15 @@ public final class KafkaCheck implements Check {
 
     /** Turns one snapshot and the record timestamps read into a result, updating the state kept across cycles. */
     KafkaResult judge(OffsetSnapshot s, RecordTimestamps.Readings stamps, Instant now) {
+        return judge(s, stamps, now, false);
+    }
+
+    /**
+     * @param early a result handed out before the timestamps are read ({@link #onProgress}): the lag in seconds of a
+     *              partition whose record is still to be read is NaN (not known yet, left out of /metrics), and the
+     *              status windows are not advanced (the cycle's own result does that)
+     */
+    KafkaResult judge(OffsetSnapshot s, RecordTimestamps.Readings stamps, Instant now, boolean early) {
         int fromTimestamp = 0;
         int interpolated = 0;
         Map<String, Integer> fallbacks = new TreeMap<>();
@@ -181,10 +206,12 @@ public final class KafkaCheck implements Check {
                             // (a timestamp in the future) is clamped to 0
                             seconds = Math.max(seconds, Math.max(0, now.toEpochMilli() - ts) / 1000.0);
                             fromTimestamp++;
+                        } else if (early && c >= s.logStart().getOrDefault(tp, 0L)) {
+                            seconds = Double.NaN;  // Math.max keeps NaN: the topic's seconds wait for the record
                         } else {
                             seconds = Math.max(seconds, histories.get(tp).secondsBehind(c, now));
                             interpolated++;
-                            if (timestamps != null) {
+                            if (timestamps != null && !early) {
                                 RecordTimestamps.Fallback why = c < s.logStart().getOrDefault(tp, 0L)
                                         ? RecordTimestamps.Fallback.DELETED
                                         : stamps.fallbacks().getOrDefault(w, RecordTimestamps.Fallback.NO_RECORD);
@@ -192,8 +219,15 @@ public final class KafkaCheck implements Check {
                             }
                         }
                     }
-                    LagEvaluator ev = evals.computeIfAbsent(tp, k -> new LagEvaluator(cfg.statusWindow()));
-                    ev.observe(c, lag);
+                    LagEvaluator ev = evals.get(tp);
+                    if (!early || ev == null) {
+                        LagEvaluator fresh = ev == null ? new LagEvaluator(cfg.statusWindow()) : ev;
+                        fresh.observe(c, lag);
+                        if (!early) {
+                            evals.put(tp, fresh);
+                        }
+                        ev = fresh;
+                    }
                     ConsumerStatus ps = ev.status();
                     status = status == null ? ps : status.worse(ps);
                     partitions.add(new KafkaResult.PartitionLag(group, tp.topic(), tp.partition(), lag));
@@ -225,7 +259,8 @@ public final class KafkaCheck implements Check {
             partitions = partitions.subList(0, cfg.maxSeries());
         }
         return new KafkaResult(List.copyOf(groups), List.copyOf(topics), List.copyOf(partitions), dropped, "",
-                List.of(SourceStatus.up(KafkaResult.SOURCE)), new KafkaResult.SecondsSources(fromTimestamp, interpolated, fallbacks));
+                List.of(SourceStatus.up(KafkaResult.SOURCE)), early ? KafkaResult.SecondsSources.NONE
+                : new KafkaResult.SecondsSources(fromTimestamp, interpolated, fallbacks));
     }
 
     @Override

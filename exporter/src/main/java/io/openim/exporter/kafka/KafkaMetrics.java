@@ -70,7 +70,9 @@ final class KafkaMetrics implements ResultMapper<KafkaResult> {
             for (KafkaResult.TopicLag t : g.topics()) {
                 samples.of(LAG_SUM).add(t.sum(), g.group(), t.topic());
                 samples.of(LAG_MAX).add(t.max(), g.group(), t.topic());
-                samples.of(LAG_SECONDS).add(t.seconds(), g.group(), t.topic());
+                if (!Double.isNaN(t.seconds())) {  // NaN: not known yet (the first look, before the timestamps are read)
+                    samples.of(LAG_SECONDS).add(t.seconds(), g.group(), t.topic());
+                }
                 samples.of(UNCOMMITTED).add(t.uncommitted(), g.group(), t.topic());
                 samples.of(OUT_OF_RANGE).add(t.outOfRange(), g.group(), t.topic());
             }

@@ -70,14 +70,16 @@ public final class ExporterCollector implements MultiCollector {
             for (SourceStatus st : s.sources()) {
                 sources.merge(st.source(), st.up(), Boolean::logicalAnd);
             }
-            if (s.lastRun() == null) {
+            if (s.lastRun() == null && s.result() == null) {
                 continue;
             }
-            own.of(DURATION).add(s.lastDuration().toNanos() / 1e9, s.check());
-            own.of(ERRORS).add(s.errors(), s.check());
-            own.of(RUNS).add(s.runs(), s.check());
-            if (s.lastSuccess() != null) {
-                own.of(LAST_SUCCESS).add(s.lastSuccess().toEpochMilli() / 1e3, s.check());
+            if (s.lastRun() != null) {  // else: only a result handed out early by the first cycle (Check.onProgress)
+                own.of(DURATION).add(s.lastDuration().toNanos() / 1e9, s.check());
+                own.of(ERRORS).add(s.errors(), s.check());
+                own.of(RUNS).add(s.runs(), s.check());
+                if (s.lastSuccess() != null) {
+                    own.of(LAST_SUCCESS).add(s.lastSuccess().toEpochMilli() / 1e3, s.check());
+                }
             }
             ResultMapper<?> mapper = mappers.get(s.check());
             if (mapper != null) {

@@ -31,6 +31,15 @@ public interface Check extends AutoCloseable {
     default void onChange(Runnable listener) {
     }
 
+    /**
+     * A check with a long cycle may hand out what it already knows before the cycle ends (Kafka: the lag in messages
+     * before the record timestamps are read; seq: the hot set before the sweep). The scheduler publishes such a result
+     * at once, even before the first cycle has completed; the cycle's own result replaces it. The result is as
+     * immutable as any other.
+     */
+    default void onProgress(java.util.function.Consumer<CheckResult> publish) {
+    }
+
     /** The result from the live view, without I/O; null when the check has none. */
     default CheckResult current() {
         return null;

@@ -42,6 +42,12 @@ public final class ResultStore {
         version.incrementAndGet();
     }
 
+    /** Part of a cycle handed out early ({@link Check#onProgress}): new data, also before the first cycle completes. */
+    void progressed(String check, CheckResult result) {
+        states.computeIfPresent(check, (k, s) -> s.refreshed(result));
+        version.incrementAndGet();
+    }
+
     /** Grows with every update, so readers can tell whether anything changed since they last looked. */
     public long version() {
         return version.get();

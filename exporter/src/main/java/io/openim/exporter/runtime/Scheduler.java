@@ -68,6 +68,11 @@ public final class Scheduler implements AutoCloseable {
                 });
             }
         });
+        check.onProgress(r -> {
+            if (r != null && isCurrent(check)) {
+                store.progressed(check.name(), r);
+            }
+        });
         ticker.scheduleWithFixedDelay(() -> runOnce(check, worker, running), 0, check.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
