@@ -1,10 +1,10 @@
 package io.openim.exporter.kafka;
 
 import io.openim.exporter.runtime.Check;
+import io.openim.exporter.runtime.CheckResult;
 import io.openim.exporter.runtime.Deadline;
 import io.openim.exporter.runtime.SourceStatus;
 import org.apache.kafka.clients.admin.Admin;
-import io.openim.exporter.runtime.CheckResult;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Clock;

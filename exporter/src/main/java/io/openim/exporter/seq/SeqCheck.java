@@ -20,16 +20,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Seq consistency between Redis and MongoDB (guide step 2.4, automated). Each cycle:
  * <ol>
- *   <li>re-checks every tracked conversation (not ok, becoming mongo_behind, or hot by TIME);</li>
+ *   <li>re-checks every tracked conversation (not ok, becoming mongo_behind, or hot by TIME) and publishes them at
+ *       once, before the sweep ({@link Check#onProgress});</li>
  *   <li>advances the slow full sweep ({@link SeqSweep}) by at most {@code sweepPerCycle} keys: SCAN over the
  *       allocator keys, then (v3.8+) a pass over Mongo {@code seq} that counts conversations without a Redis key;</li>
  *   <li>publishes counts, gaps and the K worst conversations.</li>
  * </ol>
+ * Until the first sweep after start completes, nothing is tracked yet: the hot and non-ok conversations are found by
+ * the sweep, and each page that finds new ones is published at once (at most every 100 ms, at least every second),
+ * so the first result comes seconds after start, not at the end of the first cycle's share of the sweep.
  * Redis commands are paid from an operations-per-second budget; every Redis and Mongo call is bounded by
  * the store's timeout. A store that does not answer marks only its own source down.
  */
@@ -56,6 +61,14 @@ public final class SeqCheck implements Check {
     private long lagSince = -1;
     private SeqResult last;
     private final InvalidKeys invalidKeys = new InvalidKeys(log);
+    /** Hands a result out before the cycle ends ({@link Check#onProgress}). */
+    private Consumer<CheckResult> progress = r -> { };
+    private long earlyNanos;
+    private int earlyTracked = -1;
+    /** During the first sweep: at most this often a result after a page that changed the tracked set, ... */
+    static final long EARLY_MIN_NANOS = 100_000_000L;
+    /** ... and at least this often while pages come. */
+    static final long EARLY_MAX_NANOS = 1_000_000_000L;
 
     /**
      * @param toRedisLag the lag of msgtransfer's group {@code redis} while it is stuck (0 while it moves, empty when
@@ -97,6 +110,11 @@ public final class SeqCheck implements Check {
     }
 
     @Override
+    public void onProgress(Consumer<CheckResult> publish) {
+        this.progress = publish;
+    }
+
+    @Override
     public synchronized CheckResult collect(Deadline until) throws Exception {
         long deadline = until.nanoTime();
         String redisError = connectRedis();
@@ -120,7 +138,17 @@ public final class SeqCheck implements Check {
             for (int i = 0; i < ids.size(); i += config.scanCount()) {
                 evaluate(ids.subList(i, Math.min(ids.size(), i + config.scanCount())), deadline, now);
             }
-            sweep.advance(redis, page -> evaluate(page, deadline, now), deadline);
+            if (!ids.isEmpty()) {
+                earlyPublish();  // the hot set's states, before the long sweep
+            }
+            sweep.advance(redis, page -> evaluate(page, deadline, now), deadline, () -> {
+                if (sweep.completed() == 0) {
+                    long since = System.nanoTime() - earlyNanos;
+                    if (since >= EARLY_MAX_NANOS || since >= EARLY_MIN_NANOS && tracker.size() != earlyTracked) {
+                        earlyPublish();
+                    }
+                }
+            });
         } catch (MongoFailure e) {
             return stale(null, describe(e.getCause()));
         } catch (RedisSeqReader.BudgetExhausted e) {
@@ -180,6 +208,12 @@ public final class SeqCheck implements Check {
         }
         scannedTotal += ids.size();
         return new SeqSweep.Tally(invalid, absent);
+    }
+
+    private void earlyPublish() {
+        progress.accept(publish());
+        earlyNanos = System.nanoTime();
+        earlyTracked = tracker.size();
     }
 
     private SeqResult publish() {

@@ -64,6 +64,11 @@ final class SeqSweep implements AutoCloseable {
 
     /** Advances the sweep within this cycle's share of keys ({@code perCycle}) and time ({@code deadline}). */
     void advance(RedisSeqReader redis, Page page, long deadline) throws Exception {
+        advance(redis, page, deadline, () -> { });
+    }
+
+    /** As {@link #advance(RedisSeqReader, Page, long)}, calling {@code afterPage} once each page of keys is counted. */
+    void advance(RedisSeqReader redis, Page page, long deadline, Runnable afterPage) throws Exception {
         int done = 0;
         long completedBefore = completed;
         // at most one sweep completes per cycle: the next starts with the next cycle
@@ -89,6 +94,7 @@ final class SeqSweep implements AutoCloseable {
                 } else {
                     scanCursor = scanned.next();
                 }
+                afterPage.run();
             } else {
                 List<String> batch = new ArrayList<>(pageSize);
                 try {
