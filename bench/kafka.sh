@@ -16,6 +16,8 @@ if [ "${SKIP_BUILD:-}" != "1" ]; then
   mvn -B -ntp -q -DskipTests package
 fi
 flags=${JAVA_OPTS:-$(sed -n 's/^default_opts="\(.*\)"$/\1/p' bin/openim-exporter)}
+# as the launcher: the class-data-sharing archive `mvn package` leaves next to the jar
+[ -n "${JAVA_OPTS:-}" ] || [ ! -f exporter/target/openim-exporter.jsa ] || flags="$flags -XX:SharedArchiveFile=$PWD/exporter/target/openim-exporter.jsa"
 mkdir -p bench/out/kafka
 exec java -Xmx512m -Dopenim.kafka.libs="$PWD/sandbox/target/kafka-libs" -cp bench/target/openim-bench.jar \
   io.openim.bench.KafkaBench bench/out/kafka exporter/target/openim-exporter.jar "$flags"

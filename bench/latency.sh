@@ -36,6 +36,8 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 # the launcher's JVM flags (bin/openim-exporter default_opts): what the image runs
 FLAGS=$(sed -n 's/^default_opts="\(.*\)"$/\1/p' bin/openim-exporter)
+# and, as the launcher does, the class-data-sharing archive `mvn package` leaves next to the jar
+[ ! -f exporter/target/openim-exporter.jsa ] || FLAGS="$FLAGS -XX:SharedArchiveFile=$PWD/exporter/target/openim-exporter.jsa"
 
 # ---------------------------------------------------------------- 1 and 2
 java -Xmx512m -Dopenim.kafka.libs="$PWD/sandbox/target/kafka-libs" -cp bench/target/openim-bench.jar \

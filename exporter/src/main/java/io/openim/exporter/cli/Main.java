@@ -136,6 +136,13 @@ public final class Main implements Callable<Integer> {
             }
             log.info("openim-exporter {} listening on {}://{}:{}{}", Version.get(), http.webConfig().tlsEnabled() ? "https" : "http",
                     http.host(), exporter.port(), http.telemetryPath());
+            if (Boolean.getBoolean("openim.exporter.cdsTraining")) {
+                // the build's class-data-sharing training run (exporter/pom.xml, "cds"): a first cycle and a scrape, then stop
+                Thread.sleep(2000);
+                new java.net.URL("http://127.0.0.1:" + exporter.port() + http.telemetryPath()).openStream().readAllBytes();
+                exporter.close();
+                return 0;
+            }
             Reload.onSighup(exporter);
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

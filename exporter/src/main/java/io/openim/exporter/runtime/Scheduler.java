@@ -55,6 +55,8 @@ public final class Scheduler implements AutoCloseable {
         ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("publish-" + check.name()));
         active.put(check.name(), new Active(check, List.of(ticker, worker, publisher)));
         AtomicBoolean running = new AtomicBoolean();
+        // set when a cycle timed out: what it still hands out early is dropped (its failure stands)
+        AtomicBoolean abandoned = new AtomicBoolean();
         // a burst of watch events (a rolling restart) coalesces into as few publishes as the publisher can do
         AtomicBoolean pending = new AtomicBoolean();
         check.onChange(() -> {
@@ -69,11 +71,11 @@ public final class Scheduler implements AutoCloseable {
             }
         });
         check.onProgress(r -> {
-            if (r != null && isCurrent(check)) {
+            if (r != null && !abandoned.get() && isCurrent(check)) {
                 store.progressed(check.name(), r);
             }
         });
-        ticker.scheduleWithFixedDelay(() -> runOnce(check, worker, running), 0, check.interval().toMillis(), TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(() -> runOnce(check, worker, running, abandoned), 0, check.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -99,12 +101,13 @@ public final class Scheduler implements AutoCloseable {
         return check(check.name()) == check;
     }
 
-    private void runOnce(Check check, ExecutorService worker, AtomicBoolean running) {
+    private void runOnce(Check check, ExecutorService worker, AtomicBoolean running, AtomicBoolean abandoned) {
         Instant start = clock.instant();
         if (!running.compareAndSet(false, true)) {
             store.failed(check.name(), "previous cycle still running after " + check.timeout().toMillis() + " ms", start, Duration.ZERO);
             return;
         }
+        abandoned.set(false);
         Deadline deadline = Deadline.of(clock, start, check.timeout());
         Future<CheckResult> f = worker.submit(() -> {
             try {
@@ -121,6 +124,7 @@ public final class Scheduler implements AutoCloseable {
             store.completed(check.name(), r, start, Duration.between(start, clock.instant()));
             report(check, store.get(check.name()).lastError());
         } catch (TimeoutException e) {
+            abandoned.set(true);
             f.cancel(true);
             fail(check, "timed out after " + check.timeout().toMillis() + " ms", start);
         } catch (ExecutionException e) {
