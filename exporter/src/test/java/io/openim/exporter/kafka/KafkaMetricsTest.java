@@ -22,8 +22,12 @@ class KafkaMetricsTest {
             List.of(new KafkaResult.PartitionLag("redis", "toRedis", 0, 5)), 0, "", List.of(SourceStatus.up("kafka")));
 
     private static List<String> names(List<SourceStatus> sources) {
-        CheckState state = new CheckState("kafka", Duration.ofSeconds(15), List.of("kafka"), GOOD, sources, Instant.now(),
-                Duration.ofMillis(10), Instant.now(), 2, 1, "");
+        return names(GOOD, sources, Instant.now());
+    }
+
+    private static List<String> names(KafkaResult result, List<SourceStatus> sources, Instant lastRun) {
+        CheckState state = new CheckState("kafka", Duration.ofSeconds(15), List.of("kafka"), result, sources, lastRun,
+                Duration.ofMillis(10), lastRun, 2, 1, "");
         List<MetricSnapshot> out = new ArrayList<>();
         new KafkaMetrics().mapState(state, out);
         return out.stream().map(s -> s.getMetadata().getName()).toList();
@@ -34,6 +38,17 @@ class KafkaMetricsTest {
         List<String> names = names(List.of(SourceStatus.up("kafka")));
         assertTrue(names.contains("openim_kafka_consumergroup_lag_sum"), names.toString());
         assertTrue(names.contains("openim_kafka_consumergroup_lag"), names.toString());
+    }
+
+    @Test
+    void secondsNotKnownYetAreLeftOutNotShownAsZero() {
+        // the first cycle's early result: the lag in messages, the record timestamp still to be read
+        KafkaResult early = new KafkaResult(List.of(new KafkaResult.Group("redis", "Stable", 1, ConsumerStatus.OK,
+                List.of(new KafkaResult.TopicLag("toRedis", 5, 5, Double.NaN, 1, 0, 0)))),
+                GOOD.topics(), GOOD.partitions(), 0, "", List.of(SourceStatus.up("kafka")));
+        List<String> names = names(early, List.of(SourceStatus.up("kafka")), null);
+        assertTrue(names.contains("openim_kafka_consumergroup_lag_sum"), names.toString());
+        assertTrue(!names.contains("openim_kafka_consumergroup_lag_seconds"), names.toString());
     }
 
     @Test

@@ -67,6 +67,41 @@ class ExporterCollectorTest {
     }
 
     @Test
+    void aResultHandedOutEarlyIsShownBeforeTheFirstCycleCompletes() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // a first cycle that hands out what it knows, then takes long to complete
+        var check = new io.openim.exporter.runtime.Check() {
+            java.util.function.Consumer<io.openim.exporter.runtime.CheckResult> publish;
+
+            public String name() { return "discovery"; }
+            public java.time.Duration interval() { return java.time.Duration.ofHours(1); }
+            public java.time.Duration timeout() { return java.time.Duration.ofSeconds(30); }
+            public List<String> sources() { return List.of("etcd", "zookeeper"); }
+            public void onProgress(java.util.function.Consumer<io.openim.exporter.runtime.CheckResult> p) { publish = p; }
+
+            public io.openim.exporter.runtime.CheckResult collect(io.openim.exporter.runtime.Deadline d) throws Exception {
+                publish.accept(sample());
+                release.await();
+                return sample();
+            }
+        };
+        var store = new io.openim.exporter.runtime.ResultStore();
+        try (var scheduler = new io.openim.exporter.runtime.Scheduler(store, java.time.Clock.systemUTC())) {
+            scheduler.start(check);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (store.get("discovery").result() == null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            String t = text(new ExporterCollector(store, "1.2.3", io.openim.exporter.Modules.mappers()).collect(), false);
+            assertTrue(t.contains("openim_discovery_endpoints{registry=\"etcd\",service=\"user\"} 2.0"), t);
+            assertFalse(t.contains("openim_exporter_check_runs_total{check=\"discovery\"}"), "no cycle has completed: " + t);
+            assertFalse(store.ready(), "ready only once the first cycle completed");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void prometheusTextPassesPromtoolLint() throws Exception {
         assertEquals(List.of(), Promtool.lint(text(collectOnce(), false)));
     }
