@@ -1,5 +1,9 @@
 package io.openim.exporter.http;
 
+import io.openim.exporter.pipeline.Finding;
+import io.openim.exporter.pipeline.PipelineVerdict;
+import io.openim.exporter.pipeline.Stage;
+import io.openim.exporter.pipeline.StageJudge;
 import io.openim.exporter.runtime.CheckState;
 import io.openim.exporter.runtime.ResultStore;
 import io.openim.exporter.runtime.SourceStatus;
@@ -8,7 +12,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.stream.Collectors;
 
-/** One table: each check, its sources, its last result and error. */
+/** The guide's verdict from the latest results, then one table: each check, its sources, its last result and error. */
 final class LandingPage {
     private LandingPage() {
     }
@@ -29,13 +33,33 @@ final class LandingPage {
                 <html><head><meta charset="utf-8"><title>openim-exporter</title>
                 <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}
                 td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
-                .up{color:#080}.down{color:#b00}.err{color:#b00}</style></head>
+                .up{color:#080}.down{color:#b00}.err{color:#b00}.na{color:#666}</style></head>
                 <body><h1>openim-exporter %s</h1>
+                %s
                 <p><a href="/metrics">/metrics</a> · <a href="/-/healthy">/-/healthy</a> · <a href="/-/ready">/-/ready</a></p>
                 <table><tr><th>check</th><th>sources</th><th>interval</th><th>last run</th><th>took</th>
                 <th>last success</th><th>errors / runs</th><th>last result</th><th>last error</th></tr>
                 %s</table></body></html>
-                """.formatted(esc(version), rows);
+                """.formatted(esc(version), verdict(store), rows);
+    }
+
+    /**
+     * The stages the exporter judges on its own (rpc's discovery, kafka, persistence's seq), as {@code diagnose pipeline}
+     * judges them; the others need OpenIM's metrics, which only Prometheus has (alert OpenIMPipelineBroken).
+     */
+    static String verdict(ResultStore store) {
+        PipelineVerdict v = new PipelineVerdict(StageJudge.fromResults(store,
+                "needs OpenIM's metrics: see the alert OpenIMPipelineBroken, or diagnose pipeline --prometheus URL"));
+        StringBuilder b = new StringBuilder("<div class=verdict><p><b>verdict: ").append(esc(v.line())).append("</b></p><ul>\n");
+        for (Stage s : Stage.values()) {
+            PipelineVerdict.State state = v.state(s);
+            b.append("<li class=").append(state == PipelineVerdict.State.BROKEN ? "down" : state == PipelineVerdict.State.HEALTHY ? "up" : "na")
+                    .append(">").append(esc(s.step() + " " + s.label())).append(": ").append(esc(state.name().toLowerCase().replace('_', ' ')))
+                    .append(v.of(s).stream().filter(f -> f.kind() != Finding.Kind.OK || state == PipelineVerdict.State.HEALTHY)
+                            .map(f -> esc(f.text())).collect(Collectors.joining("; ", " — ", "")))
+                    .append("</li>\n");
+        }
+        return b.append("</ul></div>").toString();
     }
 
     private static String source(SourceStatus s) {
