@@ -155,12 +155,12 @@ public enum Drill {
             });
         }
     },
-    RPC_ERRORS("the msg RPC fails 5 calls a second (rpc_count code 500, OpenIM's ServerInternalError)",
+    RPC_ERRORS("the msg RPC fails 10 calls a second (rpc_count code 500, OpenIM's ServerInternalError)",
             Set.of(), Set.of(), "rpc") {
         @Override
         public AutoCloseable inject(DrillSandbox s) {
             OpenImMetricsServer msg = s.traffic().server(OpenImMetricsServer.Process.MSG);
-            return s.every(Duration.ofSeconds(1), () -> msg.add(RPC_COUNT, 5, "msg", "/openim.msg.msg/SendMsg", "500"));
+            return s.every(Duration.ofSeconds(1), () -> msg.add(RPC_COUNT, 10, "msg", "/openim.msg.msg/SendMsg", "500"));
         }
     },
     LOG_SOURCE_SILENT("OpenIM's log directory moves away: no file matches the exporter's glob",

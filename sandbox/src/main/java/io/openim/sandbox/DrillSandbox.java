@@ -127,7 +127,16 @@ public final class DrillSandbox implements AutoCloseable {
 
     /** Registers {@code address} for {@code service} in both registries; {@code server} (may be null) is what answers there. */
     public void register(String service, String address, AutoCloseable server) {
-        etcdReg.register(service, address);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                etcdReg.register(service, address);
+                break;
+            } catch (IllegalStateException slow) {
+                if (attempt == 3) { // a loaded machine: jetcd's first calls can take seconds
+                    throw slow;
+                }
+            }
+        }
         zkReg.register(service, address);
         addresses.put(service, address);
         if (server != null) {
@@ -228,7 +237,7 @@ public final class DrillSandbox implements AutoCloseable {
                 """.formatted(Generation.V3_8.label(), s, etcd.endpoint(), ROOT, zookeeper.connectString(), ROOT)
                 + "kafka:\n  address: ['" + kafka.bootstrap() + "']\n  interval: " + s + "\n  timeout: " + s
                 + "\n  statusWindow: " + KAFKA_STATUS_WINDOW + "\n"
-                + "seq:\n  interval: 2s\n  timeout: 2s\n  grace: 3s\n"
+                + "seq:\n  interval: 2s\n  timeout: 2s\n  grace: 12s\n"
                 + "  redis:\n    address: ['" + redis.address() + "']\n    username: " + RedisServer.READER_USER
                 + "\n    password: " + RedisServer.READER_PASSWORD + "\n    timeout: 800ms\n"
                 + "  mongo:\n    uri: " + mongo.uri() + "\n    database: openim_v3\n    timeout: 800ms\n"
