@@ -60,7 +60,13 @@ public final class DrillSandbox implements AutoCloseable {
 
     private DrillSandbox(Path logDir) throws IOException {
         this.logDir = logDir;
-        CompletableFuture<KafkaDemo> kafkaStart = CompletableFuture.supplyAsync(KafkaDemo::start);
+        CompletableFuture<KafkaDemo> kafkaStart = CompletableFuture.supplyAsync(() -> {
+            try {
+                return KafkaDemo.start();
+            } catch (IllegalStateException portTakenMeanwhile) { // free ports are chosen before the broker binds them
+                return KafkaDemo.start();
+            }
+        });
         try {
             etcd = resources.add(EtcdServer.start());
             zookeeper = resources.add(ZooKeeperServer.start());
@@ -216,25 +222,26 @@ public final class DrillSandbox implements AutoCloseable {
 
     // ------------------------------------------------------------------------------ the exporter and Prometheus
 
-    /** The exporter's checks (no {@code server:}): every check on this deployment, 1 s cycles. */
+    /** The exporter's checks (no {@code server:}): every check on this deployment, 1-2 s cycles. */
     public String exporterChecks() {
         String s = INTERVAL.toMillis() + "ms";
         return """
                 discovery:
                   generation: %s
-                  interval: %s
-                  timeout: 1s
-                  probe: {timeout: 300ms}
+                  interval: 2s
+                  timeout: 1900ms
+                  probe: {timeout: 500ms}
                   etcd:
                     enabled: true
                     endpoints: ["%s"]
                     rootDirectory: %s
-                    timeout: 500ms
+                    timeout: 1s
                   zookeeper:
                     enabled: true
                     address: ["%s"]
                     schema: %s
-                """.formatted(Generation.V3_8.label(), s, etcd.endpoint(), ROOT, zookeeper.connectString(), ROOT)
+                    timeout: 1s
+                """.formatted(Generation.V3_8.label(), etcd.endpoint(), ROOT, zookeeper.connectString(), ROOT)
                 + "kafka:\n  address: ['" + kafka.bootstrap() + "']\n  interval: " + s + "\n  timeout: " + s
                 + "\n  statusWindow: " + KAFKA_STATUS_WINDOW + "\n"
                 + "seq:\n  interval: 2s\n  timeout: 2s\n  grace: 12s\n"
