@@ -35,7 +35,7 @@ public final class DrillSandbox implements AutoCloseable {
     /** The exporter's cycles: 1 s, so a drill is seen within seconds. */
     public static final Duration INTERVAL = Duration.ofSeconds(1);
     /** Cycles without a commit before a group with lag is STALL (half) or STOP (all): longer than a rebalance. */
-    public static final int KAFKA_STATUS_WINDOW = 10;
+    public static final int KAFKA_STATUS_WINDOW = 8;
     public static final int ONLINE_USERS = 1000;
     /** Routine log lines per second: the usual share of broken pipes (0.0005 per online user) and Subscribe returns. */
     public static final Map<String, Double> ROUTINE_LOGS = Map.of("noise", 20.0, "broken_pipe", 0.5, "subscribe_returned_normally", 5.0);
@@ -242,7 +242,9 @@ public final class DrillSandbox implements AutoCloseable {
                     schema: %s
                     timeout: 1s
                 """.formatted(Generation.V3_8.label(), etcd.endpoint(), ROOT, zookeeper.connectString(), ROOT)
-                + "kafka:\n  address: ['" + kafka.bootstrap() + "']\n  interval: " + s + "\n  timeout: " + s
+                // 2 s for Kafka: an admin round trip can take over a second on a loaded machine, and a check that
+                // times out for 5 s reads as the source down (for: 5m compressed to 5 s)
+                + "kafka:\n  address: ['" + kafka.bootstrap() + "']\n  interval: 2s\n  timeout: 2s"
                 + "\n  statusWindow: " + KAFKA_STATUS_WINDOW + "\n"
                 + "seq:\n  interval: 2s\n  timeout: 2s\n  grace: 12s\n"
                 + "  redis:\n    address: ['" + redis.address() + "']\n    username: " + RedisServer.READER_USER
