@@ -24,11 +24,13 @@ case "${1:-}" in
   --drill)
     name=${2:?usage: scripts/demo.sh --drill NAME (see docs/drills.md)}
     port=$(cat "$CONTROL" 2>/dev/null || true)
-    if [ -z "$port" ] || ! curl -sfN -X POST "http://127.0.0.1:$port/drill/$name"; then
+    rc=0
+    [ -n "$port" ] && { curl -sN --fail-with-body -X POST "http://127.0.0.1:$port/drill/$name" || rc=$?; }
+    if [ -z "$port" ] || [ "$rc" -eq 7 ]; then
       echo "no drill demo answers: start scripts/demo.sh --drills in another terminal first" >&2
       exit 1
     fi
-    exit 0
+    exit "$rc"
     ;;
   --drills) MAIN=io.openim.sandbox.DrillDemo ;;
   "") ;;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +24,7 @@ public final class DemoMonitoring implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             hooks = resources.add(new WebhookReceiver());
-            hooks.onNotified(n -> System.out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "  NOTIFIED "
+            hooks.onNotified(n -> System.out.println(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "  NOTIFIED "
                     + n.status() + " -> " + n.receiver() + ": " + n.alertname() + " " + n.labels()));
             alertmanager = resources.add(AlertmanagerServer.start(
                     AlertPack.alertmanagerConfig(alertsDir.resolve("alertmanager.yml"), hooks.url("pager"), hooks.url("ticket"))));

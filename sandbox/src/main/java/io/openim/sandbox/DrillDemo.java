@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +61,12 @@ public final class DrillDemo {
         AutoCloseable restore = d.inject(sandbox);
         out.println(now() + "  injected");
         Watch w = new Watch(out, mark);
-        w.until(expected.isEmpty() ? QUIET_MS : WATCH_MS,
-                () -> !expected.isEmpty() && w.notifiedFiring().containsAll(expected));
+        // until the drill's alerts are notified and the ones it inhibits fire too (Alertmanager holds those back)
+        w.until(expected.isEmpty() ? QUIET_MS : WATCH_MS, () -> !expected.isEmpty()
+                && w.notifiedFiring().containsAll(expected) && w.firingNames().containsAll(d.inhibited()));
+        if (!d.inhibited().isEmpty()) {
+            out.println(now() + "  firing in Prometheus but inhibited in Alertmanager (not notified): " + d.inhibited());
+        }
         restore.close();
         out.println(now() + "  restored");
         w.until(WATCH_MS, () -> w.activeNow().isEmpty() && w.unresolved().isEmpty());
@@ -123,6 +126,11 @@ public final class DrillDemo {
             return out;
         }
 
+        Set<String> firingNames() {
+            return activeNow().entrySet().stream().filter(e -> e.getValue().equals("firing"))
+                    .map(e -> e.getKey().substring(0, e.getKey().indexOf('{'))).collect(Collectors.toSet());
+        }
+
         Set<String> notifiedFiring() {
             return monitoring.hooks().since(mark).stream().filter(n -> n.status().equals("firing"))
                     .map(WebhookReceiver.Notified::alertname).collect(Collectors.toSet());
@@ -136,16 +144,27 @@ public final class DrillDemo {
     }
 
     private static String now() {
-        return LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        return LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss"));
     }
 
     private void handle(HttpExchange ex) throws IOException {
         String name = ex.getRequestURI().getPath().replaceFirst("^/drill/?", "");
         ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        Drill drill;
+        try {
+            drill = Drill.byLabel(name);
+        } catch (IllegalArgumentException unknown) {
+            byte[] msg = (unknown.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(404, msg.length);
+            try (OutputStream body = ex.getResponseBody()) {
+                body.write(msg);
+            }
+            return;
+        }
         ex.sendResponseHeaders(200, 0); // streamed
         try (OutputStream body = ex.getResponseBody(); PrintStream out = new PrintStream(body, true, StandardCharsets.UTF_8)) {
             try {
-                run(Drill.byLabel(name), out);
+                run(drill, out);
             } catch (Exception e) {
                 out.println("drill failed: " + e);
             }
