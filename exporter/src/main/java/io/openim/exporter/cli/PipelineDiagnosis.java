@@ -8,12 +8,12 @@ import io.openim.exporter.discovery.DiscoverySettings;
 import io.openim.exporter.kafka.KafkaSettings;
 import io.openim.exporter.pipeline.Finding;
 import io.openim.exporter.pipeline.PipelineVerdict;
-import io.openim.exporter.pipeline.PrometheusEvidence;
 import io.openim.exporter.pipeline.StageJudge;
 import io.openim.exporter.runtime.CheckModule;
 import io.openim.exporter.runtime.CheckState;
 import io.openim.exporter.runtime.ResultStore;
 import io.openim.exporter.runtime.Scheduler;
+import io.openim.exporter.seq.SeqResult;
 import io.openim.exporter.seq.SeqSettings;
 
 import java.io.PrintWriter;
@@ -35,6 +35,7 @@ import java.util.function.Predicate;
 final class PipelineDiagnosis {
     /** The checks whose stores the walk reads; logs are counted over time and come from Prometheus instead. */
     private static final Set<String> CHECKS = Set.of("discovery", "kafka", "seq");
+    private static final Duration SEQ_SWEEP_CAP = Duration.ofMinutes(2);
 
     private PipelineDiagnosis() {
     }
@@ -69,19 +70,24 @@ final class PipelineDiagnosis {
                     done = st -> st.runs() >= 1 && (!probing || !unprobed(st));
                     cap = cap.plus(d.timeout()).plus(d.probe().timeout().multipliedBy(4));
                 } else if (s instanceof SeqSettings q) {
-                    cap = cap.plus(q.timeout());
+                    // one full sweep reads every conversation once; a huge deployment's may take longer than a
+                    // command should wait: then the finding shows how far it got
+                    Duration sweep = q.interval().multipliedBy(10).compareTo(SEQ_SWEEP_CAP) < 0 ? q.interval().multipliedBy(10) : SEQ_SWEEP_CAP;
+                    out.println("seq: reading every conversation once (a full sweep, " + seconds(q.interval()) + " per cycle, at most "
+                            + seconds(sweep) + ")");
+                    out.flush();
+                    // stores that never answered end the wait; a later cycle cut short does not (it keeps the counts)
+                    done = st -> st.anyDown() && st.lastSuccess() == null || st.result() instanceof SeqResult r && r.sweepsCompleted() >= 1;
+                    cap = cap.plus(q.timeout()).plus(sweep);
                 }
                 needed.put(m.name(), done);
                 scheduler.start(m.create(s, store, clock));
                 longest = cap.compareTo(longest) > 0 ? cap : longest;
             }
             awaitCycles(store, needed, longest);
-            List<Finding> findings = new ArrayList<>(StageJudge.fromResults(store, "needs OpenIM's metrics (give --prometheus URL)")
-                    .stream().filter(f -> prometheus == null || f.kind() != Finding.Kind.NOT_LOOKED || !f.text().contains("--prometheus"))
-                    .toList());
-            if (prometheus != null) {
-                findings.addAll(new PrometheusEvidence(prometheus, Duration.ofSeconds(10)).findings());
-            }
+            List<Finding> findings = new ArrayList<>(StageJudge.fromResults(store));
+            findings.addAll(prometheus == null ? StageJudge.needingPrometheus("needs OpenIM's metrics (give --prometheus URL)")
+                    : new PrometheusEvidence(prometheus, Duration.ofSeconds(10)).findings());
             return new PipelineVerdict(findings);
         }
     }

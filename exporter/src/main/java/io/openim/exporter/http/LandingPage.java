@@ -9,6 +9,8 @@ import io.openim.exporter.runtime.ResultStore;
 import io.openim.exporter.runtime.SourceStatus;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Comparator;
 import java.util.stream.Collectors;
 
@@ -48,8 +50,9 @@ final class LandingPage {
      * judges them; the others need OpenIM's metrics, which only Prometheus has (alert OpenIMPipelineBroken).
      */
     static String verdict(ResultStore store) {
-        PipelineVerdict v = new PipelineVerdict(StageJudge.fromResults(store,
-                "needs OpenIM's metrics: see the alert OpenIMPipelineBroken, or diagnose pipeline --prometheus URL"));
+        List<Finding> findings = new ArrayList<>(StageJudge.fromResults(store));
+        findings.addAll(StageJudge.needingPrometheus("needs OpenIM's metrics: see the alert OpenIMPipelineBroken, or diagnose pipeline --prometheus URL"));
+        PipelineVerdict v = new PipelineVerdict(findings);
         StringBuilder b = new StringBuilder("<div class=verdict><p><b>verdict: ").append(esc(v.line())).append("</b></p><ul>\n");
         for (Stage s : Stage.values()) {
             PipelineVerdict.State state = v.state(s);

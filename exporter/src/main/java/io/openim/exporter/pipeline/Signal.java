@@ -1,5 +1,8 @@
 package io.openim.exporter.pipeline;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * One kind of evidence that a stage is broken: a PromQL condition that returns a series per deployment
  * ({@code cluster, namespace}) while it holds. The recording rule of its stage is built from these conditions, and
@@ -11,10 +14,21 @@ package io.openim.exporter.pipeline;
  * @param meaning what a hit means, one line
  */
 public record Signal(Stage stage, String name, Source source, String promql, String meaning) {
+    private static final Pattern COUNTER = Pattern.compile("(?:rate|increase)\\(([a-zA-Z_:][a-zA-Z0-9_:]*)");
+
     public enum Source {
         /** OpenIM's own /metrics (or the exporter's log counts over time): only Prometheus has them. */
         PROMETHEUS,
         /** The exporter's store checks (discovery, kafka, seq): {@code diagnose pipeline} reads the stores itself. */
         STORES
+    }
+
+    /** The counter the condition reads first: whether Prometheus has it at all tells "not scraped" from "fine". */
+    public String counter() {
+        Matcher m = COUNTER.matcher(promql);
+        if (!m.find()) {
+            throw new IllegalStateException("signal " + name + " reads no counter");
+        }
+        return m.group(1);
     }
 }

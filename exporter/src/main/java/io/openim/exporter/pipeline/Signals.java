@@ -2,8 +2,8 @@ package io.openim.exporter.pipeline;
 
 import io.openim.exporter.pipeline.Signal.Source;
 
+import java.math.BigDecimal;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -141,7 +141,7 @@ public final class Signals {
 
     /** A threshold as PromQL writes it: 1 not 1.0, 0.002 not 2.0E-3. */
     static String num(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%s", java.math.BigDecimal.valueOf(v).toPlainString());
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private static String indent(String text, String by) {

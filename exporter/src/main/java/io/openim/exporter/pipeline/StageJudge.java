@@ -29,18 +29,19 @@ public final class StageJudge {
     private StageJudge() {
     }
 
-    /** Findings of every stage from the store; {@code prometheusHint} says how the other evidence can be had. */
-    public static List<Finding> fromResults(ResultStore store, String prometheusHint) {
+    /** Findings of the stages, as far as the store checks' latest results show them. */
+    public static List<Finding> fromResults(ResultStore store) {
         List<Finding> out = new ArrayList<>();
         out.addAll(discovery(store.get("discovery")));
         out.addAll(kafka(store.get("kafka")));
         out.addAll(seq(store.get("seq")));
-        for (Signal s : Signals.ALL) {
-            if (s.source() == Source.PROMETHEUS) {
-                out.add(Finding.notLooked(s.stage(), s.name() + ": " + prometheusHint));
-            }
-        }
         return out;
+    }
+
+    /** The {@link Source#PROMETHEUS} conditions as "not looked at"; {@code hint} says how they can be had. */
+    public static List<Finding> needingPrometheus(String hint) {
+        return Signals.ALL.stream().filter(s -> s.source() == Source.PROMETHEUS)
+                .map(s -> Finding.notLooked(s.stage(), s.name() + ": " + hint)).toList();
     }
 
     static List<Finding> discovery(CheckState state) {
@@ -125,10 +126,16 @@ public final class StageJudge {
         if (state == null) {
             return List.of(Finding.notLooked(p, "seq: the check is off"));
         }
-        if (!(state.result() instanceof SeqResult r) || state.anyDown()) {
+        if (!(state.result() instanceof SeqResult r) || state.anyDown() && state.lastSuccess() == null) {
             return List.of(down(p, "seq", state, "stores not read yet"));
         }
         List<Finding> out = new ArrayList<>();
+        // a cycle that failed keeps the counts of the last good one: judged from those, and the failure said
+        String stale = "";
+        if (state.anyDown()) {
+            out.add(down(p, "seq", state, ""));
+            stale = ", from the last complete cycle at " + state.lastSuccess();
+        }
         for (SeqState s : List.of(SeqState.MONGO_BEHIND, SeqState.ALLOCATOR_AHEAD)) {
             long n = r.count(s);
             if (n > 0) {
@@ -136,12 +143,13 @@ public final class StageJudge {
                         .map(g -> ", worst " + g.conversationId() + " by " + g.gap()).orElse("");
                 out.add(Finding.broken(p, n + " conversation(s) " + s.label() + (s == SeqState.MONGO_BEHIND
                         ? " (allocated in Redis, not in Mongo msg: toMongo lags or fails)"
-                        : " (Redis CURR above Mongo seq.max_seq: allocator corrupt)") + worst));
+                        : " (Redis CURR above Mongo seq.max_seq: allocator corrupt)") + worst + stale));
             }
         }
         out.add(Finding.ok(p, "seq: " + r.conversations().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey().label() + " " + e.getValue()).collect(Collectors.joining(", "))
-                + String.format(" (sweep %.0f%%)", r.sweepProgress() * 100)));
+                + (r.sweepsCompleted() >= 1 ? " (a full sweep read every conversation)"
+                : String.format(" (first sweep %.0f%% done: the other conversations not read yet)", r.sweepProgress() * 100))));
         return out;
     }
 

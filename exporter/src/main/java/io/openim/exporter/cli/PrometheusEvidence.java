@@ -1,8 +1,12 @@
-package io.openim.exporter.pipeline;
+package io.openim.exporter.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openim.exporter.pipeline.Finding;
+import io.openim.exporter.pipeline.Signal;
 import io.openim.exporter.pipeline.Signal.Source;
+import io.openim.exporter.pipeline.Signals;
+import io.openim.exporter.pipeline.Stage;
 import io.openim.exporter.runtime.Errors;
 
 import java.io.IOException;
@@ -18,18 +22,15 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The {@link Source#PROMETHEUS} conditions of {@link Signals}, asked of a Prometheus that scrapes OpenIM (and the
+ * {@code diagnose pipeline --prometheus}: the {@link Source#PROMETHEUS} conditions of {@link Signals}, asked of a Prometheus that scrapes OpenIM (and the
  * exporter) as instant queries through its HTTP API. A condition whose counter has no series at all is "not looked
  * at" rather than healthy: that Prometheus does not scrape the process that exports it.
  */
-public final class PrometheusEvidence {
+final class PrometheusEvidence {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern COUNTER = Pattern.compile("(?:rate|increase)\\(([a-zA-Z_:][a-zA-Z0-9_:]*)");
 
     private final URI base;
     private final Duration timeout;
@@ -51,14 +52,14 @@ public final class PrometheusEvidence {
                 continue;
             }
             try {
-                String counter = counter(s);
+                String counter = s.counter();
                 if (query("group(" + counter + ")").isEmpty()) {
                     out.add(Finding.notLooked(s.stage(), s.name() + ": Prometheus has no " + counter + " series"));
                     continue;
                 }
                 JsonNode hits = query(s.promql());
                 if (hits.isEmpty()) {
-                    out.add(Finding.ok(s.stage(), s.name() + ": below threshold (" + s.meaning() + ")"));
+                    out.add(Finding.ok(s.stage(), s.name() + ": below the threshold — " + s.meaning()));
                 }
                 for (JsonNode hit : hits) {
                     out.add(Finding.broken(s.stage(), s.meaning() + " = " + value(hit) + where(hit)));
@@ -73,14 +74,6 @@ public final class PrometheusEvidence {
             }
         }
         return out;
-    }
-
-    static String counter(Signal s) {
-        Matcher m = COUNTER.matcher(s.promql());
-        if (!m.find()) {
-            throw new IllegalStateException("signal " + s.name() + " reads no counter");
-        }
-        return m.group(1);
     }
 
     /** The result vector of an instant query; an error answer is thrown with Prometheus' own message. */
