@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # ZooKeeper runs in the JVM (curator-test) and Kafka from Maven Central jars (sandbox/kafka-libs), so they need no package
 # seq check: redis-server (a real Redis per test run; MongoDB runs in the JVM), openssl (its TLS test certificates)
 # dashboards: python3 runs grafana-dashboards/generate.py, whose output must equal the committed JSON
-packages=(etcd-server etcd-client prometheus redis-server openssl python3 iproute2)
+packages=(etcd-server etcd-client prometheus prometheus-alertmanager redis-server openssl python3 curl iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -101,7 +101,9 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         Deadline deadline = Deadline.of(clock, start, check.timeout());
+        AtomicBoolean started = new AtomicBoolean();
         Future<CheckResult> f = worker.submit(() -> {
+            started.set(true);
             try {
                 return check.collect(deadline);
             } finally {
@@ -117,6 +119,11 @@ public final class Scheduler implements AutoCloseable {
             report(check, store.get(check.name()).lastError());
         } catch (TimeoutException e) {
             f.cancel(true);
+            if (!started.get()) {
+                // cancelled before a thread picked it up (a loaded machine): it never runs, so its finally never
+                // clears `running`, and every later cycle would report "previous cycle still running"
+                running.set(false);
+            }
             fail(check, "timed out after " + check.timeout().toMillis() + " ms", start);
         } catch (ExecutionException e) {
             fail(check, Errors.typed(Errors.unwrap(e)), start);
