@@ -395,6 +395,17 @@ def overview():
         ], mappings=LANE, thresholds=steps(GREEN, (YELLOW, 1), (ORANGE, 2), (RED, 3)), w=16, h=9,
         drill=tuple(DRILL[k] for k in ("discovery", "kafka", "seq", "logs"))))
     p[-1]["links"].insert(0, link("Runbooks", RUNBOOK_INDEX, True))
+    # the verdict of alerts/openim-pipeline.rules.yml, one value per stage in the guide's order
+    # a recording rule keeps only cluster, namespace and stage: no job/instance to select on
+    verdict = [("min by (%s) (openim:pipeline_stage_healthy{stage=\"%s\", %s})" % (DEP, st, ALERT_SEL), "%s (%s) {{namespace}}" % (st, step))
+               for st, step in (("api", "2.1"), ("rpc", "2.2"), ("kafka", "2.3"), ("persistence", "2.4"), ("push", "2.5"))]
+    p.append(stat("The guide's verdict, stage by stage", (
+        "openim:pipeline_stage_healthy per stage in the guide's order: 1 healthy, 0 evidence of a fault. "
+        "OpenIMPipelineBroken pages with the first stage at 0: fix that one first, the later ones are often its "
+        "symptoms. api and push need OpenIM's own metrics; without them they read healthy. Needs "
+        "alerts/openim-pipeline.rules.yml loaded in this Prometheus."), "none", verdict,
+        mappings=mapping({1: ("healthy", GREEN), 0: ("broken", RED)}), thresholds=steps(RED, (GREEN, 1)),
+        alerts=("OpenIMPipelineBroken",), w=24, h=4))
     alerts_table = table("OpenIM alerts (firing and pending)", (
         "Every OpenIM alert now firing or pending, from this Prometheus' ALERTS series. Empty is normal. Click an "
         "alert name for its runbook."), "none",

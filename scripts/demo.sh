@@ -2,7 +2,14 @@
 # Local demo: an OpenIM v3.8 sandbox with a fault for each of the four checks (sandbox module, io.openim.sandbox.Demo:
 # real etcd + ZooKeeper with a broken registry, a real Kafka broker with a stuck and a gone consumer group, Redis +
 # in-JVM Mongo with inconsistent seqs, OpenIM's log file with error lines) and the exporter pointed at it.
-# Needs Java 17, Maven and Debian's etcd-server and redis-server. Ctrl-C stops both.
+# Also a real Prometheus with the alert pack loaded (a minute of the rules is a second here) and a real Alertmanager
+# with alerts/alertmanager.yml, whose notifications are printed to the sandbox log.
+# Needs Java 17, Maven and Debian's etcd-server, redis-server, prometheus and prometheus-alertmanager. Ctrl-C stops all.
+#
+#   scripts/demo.sh                 the faulty sandbox: every check shows its fault, the verdict names the first stage
+#   scripts/demo.sh --drills        a healthy sandbox to run fault drills against (docs/drills.md)
+#   scripts/demo.sh --drill NAME    in a second terminal: runs drill NAME against the running --drills demo, prints
+#                                   the alerts going pending, firing, notified, then restores it and waits until resolved
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -10,11 +17,32 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DEMO_DIR=target/demo
 CONFIG="$DEMO_DIR/exporter.yml"
 LOG="$DEMO_DIR/sandbox.log"
+CONTROL="$DEMO_DIR/control.port"
+MAIN=io.openim.sandbox.Demo
 
-# Debian packages the sandbox runs as real servers: etcd (discovery) and redis-server (seq)
+case "${1:-}" in
+  --drill)
+    name=${2:?usage: scripts/demo.sh --drill NAME (see docs/drills.md)}
+    port=$(cat "$CONTROL" 2>/dev/null || true)
+    rc=0
+    [ -n "$port" ] && { curl -sN --fail-with-body -X POST "http://127.0.0.1:$port/drill/$name" || rc=$?; }
+    if [ -z "$port" ] || [ "$rc" -eq 7 ]; then
+      echo "no drill demo answers: start scripts/demo.sh --drills in another terminal first" >&2
+      exit 1
+    fi
+    exit "$rc"
+    ;;
+  --drills) MAIN=io.openim.sandbox.DrillDemo ;;
+  "") ;;
+  *) echo "usage: scripts/demo.sh [--drills | --drill NAME]" >&2; exit 2 ;;
+esac
+
+# Debian packages the sandbox runs as real servers: etcd (discovery), redis-server (seq), Prometheus, Alertmanager
 missing=()
 command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     echo "installing Debian's ${missing[*]}..."
@@ -30,10 +58,10 @@ echo "building (mvn package, tests skipped)..."
 mvn -q -B -DskipTests package
 
 mkdir -p "$DEMO_DIR"
-rm -f "$CONFIG" # a config left by an earlier run points at ports that are gone
+rm -f "$CONFIG" "$CONTROL" # left by an earlier run: they point at ports that are gone
 
 SANDBOX_JAR=$(ls sandbox/target/openim-sandbox-*-demo.jar | head -n 1)
-java -Dopenim.kafka.libs=sandbox/target/kafka-libs -jar "$SANDBOX_JAR" "$CONFIG" >"$LOG" 2>&1 &
+java -Dopenim.kafka.libs=sandbox/target/kafka-libs -Dopenim.alerts=alerts -cp "$SANDBOX_JAR" "$MAIN" "$CONFIG" >"$LOG" 2>&1 &
 SANDBOX_PID=$!
 
 cleanup() {
@@ -60,6 +88,19 @@ if [ ! -s "$CONFIG" ]; then
 fi
 
 cat "$LOG"
+if [ "$MAIN" = io.openim.sandbox.DrillDemo ]; then
+  cat <<'MSG'
+
+metrics: http://127.0.0.1:9400/metrics    landing page (with the verdict): http://127.0.0.1:9400/
+Prometheus and Alertmanager: the URLs above. Nothing is broken: run a drill from another terminal, e.g.
+  scripts/demo.sh --drill consumer-stall
+and watch its alerts go pending, firing, notified (NOTIFIED lines), then resolved after the restore.
+sandbox log (notifications too): target/demo/sandbox.log    stop: Ctrl-C
+
+MSG
+  bin/openim-exporter run --config "$CONFIG"
+  exit
+fi
 cat <<'MSG'
 
 metrics: http://127.0.0.1:9400/metrics
@@ -73,6 +114,9 @@ what to look at (first values after one cycle: 5 s, discovery 15 s; the Kafka st
 also: endpoint_up{service="third"} 0 (stale registration), discovery_drift_endpoints (etcd vs ZooKeeper),
       discovery_changes_total{service="group"} (flaps every 20 s), consumergroup_members{group="offlinePush"} 0 (Empty),
       log_signature_total{signature=~"zero_addresses|consume_error"}
+alerts: Prometheus and Alertmanager at the URLs above (NOTIFIED lines in the sandbox log); the verdict
+      OpenIMPipelineBroken{stage="rpc"} (push has no address) is on the landing page and in Prometheus
+drills against a healthy sandbox: scripts/demo.sh --drills (docs/drills.md)
 sandbox log: target/demo/sandbox.log    stop: Ctrl-C
 
 MSG

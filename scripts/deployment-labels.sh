@@ -17,6 +17,7 @@ fi
 old=$(cat "$root/alerts/deployment-labels")
 files=("$root"/alerts/*.rules.yml "$root"/grafana-dashboards/*.json)
 [ -f "$root/grafana-dashboards/generate.py" ] && files+=("$root/grafana-dashboards/generate.py")
+[ -f "$root/alerts/alertmanager.yml" ] && files+=("$root/alerts/alertmanager.yml") # group_by and inhibition equal:
 # the verdict's conditions, which diagnose pipeline also sends to Prometheus
 signals="$root/exporter/src/main/java/io/openim/exporter/pipeline/Signals.java"
 [ -f "$signals" ] && files+=("$signals")

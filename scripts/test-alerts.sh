@@ -2,6 +2,7 @@
 # Checks and unit-tests the Prometheus alert rules in alerts/ with promtool.
 #   promtool check rules  alerts/*.rules.yml         (syntax, PromQL, templates)
 #   promtool test rules   alerts/tests/*.test.yml    (firing and not-firing cases)
+#   scripts/test-alertmanager.sh                     (the example Alertmanager config: amtool, inhibitions)
 # promtool ships with the Debian/Ubuntu package `prometheus` (apt-get install prometheus) and
 # with every Prometheus release tarball.
 set -euo pipefail
@@ -33,3 +34,5 @@ promtool check rules "${rules[@]}"
 echo "--- promtool test rules ${tests[*]}"
 promtool test rules "${tests[@]}"
 echo "OK: ${#rules[@]} rule file(s) checked, ${#tests[@]} test file(s) passed."
+echo "--- scripts/test-alertmanager.sh (alerts/alertmanager.yml: routes and inhibitions)"
+bash scripts/test-alertmanager.sh

@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 # ZooKeeper runs in the JVM (curator-test) and Kafka from Maven Central jars (sandbox/kafka-libs), so they need no package
 # seq check: redis-server (a real Redis per test run; MongoDB runs in the JVM), openssl (its TLS test certificates)
 # dashboards: python3 runs grafana-dashboards/generate.py, whose output must equal the committed JSON
-packages=(etcd-server etcd-client prometheus redis-server openssl python3 iproute2)
+# drills and routing: prometheus-alertmanager (a real Alertmanager, amtool); curl (test-alertmanager.sh);
+# iproute2: ss reads the HTTP server's listen backlog
+packages=(etcd-server etcd-client prometheus prometheus-alertmanager redis-server openssl python3 curl iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -24,7 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # the Debian packages start services of their own: the tests start their own servers instead
-for svc in etcd prometheus redis-server; do
+for svc in etcd prometheus prometheus-alertmanager redis-server; do
   if command -v systemctl >/dev/null 2>&1; then systemctl stop "$svc" >/dev/null 2>&1 || true; fi
 done
 

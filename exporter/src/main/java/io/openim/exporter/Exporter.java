@@ -108,6 +108,7 @@ public final class Exporter implements AutoCloseable {
             web = http.loadWebConfig();
         } catch (ConfigException | RuntimeException e) {
             reloads.failed();
+            store.touch();
             String reason = e instanceof ConfigException ? e.getMessage() : e.toString();
             log.error("config reload failed, keeping the running configuration: {}", reason);
             return reason;
@@ -140,11 +141,13 @@ public final class Exporter implements AutoCloseable {
         config = new ExporterConfig(config.server(), config.log(), next.checks());
         if (!failed.isEmpty()) {
             reloads.failed();
+            store.touch();
             String reason = "cannot start " + String.join("; ", failed);
             log.error("config reload: {}", reason);
             return reason;
         }
         reloads.succeeded(clock.instant());
+        store.touch();
         log.info("config reloaded; restarted: {}", restarted.isEmpty() ? "none" : String.join(", ", restarted));
         return "";
     }

@@ -41,6 +41,7 @@ public final class Demo implements AutoCloseable {
     private SeqDemo seq;
     private OpenImLogWriter logs;
     private Path openImConfigDir;
+    private DemoMonitoring monitoring; // main() only: tests read the sandbox without Prometheus
 
     public Demo(Path configFile) {
         this.configFile = configFile.toAbsolutePath();
@@ -174,7 +175,21 @@ public final class Demo implements AutoCloseable {
             e.printStackTrace(System.out);
             System.exit(1); // runs the hook: what was started is stopped, and demo.sh sees the exit
         }
+        try {
+            // Prometheus (alert pack loaded) scraping the exporter demo.sh starts on 9400 and OpenIM's processes'
+            // /metrics, and Alertmanager with the example routing: stopped by close() with the rest
+            OpenImTraffic traffic = demo.resources.add(OpenImTraffic.start(Generation.V3_8, OpenImTraffic.Rates.demo()));
+            Map<String, java.util.List<String>> jobs = new LinkedHashMap<>();
+            jobs.put("openim-exporter", java.util.List.of("127.0.0.1:9400"));
+            jobs.putAll(traffic.targets());
+            demo.monitoring = demo.resources.add(DemoMonitoring.start(DemoMonitoring.alertsDir(),
+                    demo.configFile.resolveSibling("monitoring"), jobs));
+        } catch (Exception e) {
+            System.out.println("Prometheus/Alertmanager failed to start: " + e);
+            System.exit(1);
+        }
         System.out.print(demo.summary());
+        System.out.print(demo.monitoring.summary());
         System.out.printf("started in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         System.out.flush();
         stopped.await();

@@ -1,13 +1,20 @@
 package io.openim.sandbox;
 
+import io.etcd.jetcd.Auth;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.auth.Permission;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real etcd (the Debian {@code etcd-server} binary) as a child process on free 127.0.0.1 ports, with its own
@@ -33,6 +40,32 @@ public final class EtcdServer extends ServerProcess {
     public static EtcdServer start() {
         Path binary = binary("etcd", "etcd-server");
         return startInTempDir("etcd", START_ATTEMPTS, dir -> new EtcdServer(binary, dir, Ports.free(), Ports.free()));
+    }
+
+    /** The root user's password once {@link #enableAuthWithReader} has run. */
+    public static final String ROOT_PASSWORD = "rootpw";
+
+    /**
+     * Turns authentication on with a root user and one user whose role may only read keys under {@code prefix}
+     * (the least privilege the exporter needs): a read-only principal for tests that prove the exporter writes nothing.
+     */
+    public void enableAuthWithReader(String prefix, String user, String password) throws Exception {
+        try (Client admin = Client.builder().endpoints(url()).build()) {
+            Auth auth = admin.getAuthClient();
+            auth.userAdd(bytes("root"), bytes(ROOT_PASSWORD)).get(5, TimeUnit.SECONDS);
+            auth.userGrantRole(bytes("root"), bytes("root")).get(5, TimeUnit.SECONDS);
+            auth.roleAdd(bytes("openim-reader")).get(5, TimeUnit.SECONDS);
+            // [prefix, prefix with its last byte + 1): every key under the prefix
+            String end = prefix.substring(0, prefix.length() - 1) + (char) (prefix.charAt(prefix.length() - 1) + 1);
+            auth.roleGrantPermission(bytes("openim-reader"), bytes(prefix), bytes(end), Permission.Type.READ).get(5, TimeUnit.SECONDS);
+            auth.userAdd(bytes(user), bytes(password)).get(5, TimeUnit.SECONDS);
+            auth.userGrantRole(bytes(user), bytes("openim-reader")).get(5, TimeUnit.SECONDS);
+            auth.authEnable().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 
     /** "127.0.0.1:PORT", the form OpenIM's discovery.yml and the exporter config use. */

@@ -27,14 +27,18 @@ public final class PrometheusServer extends ServerProcess {
     private final int port;
     private final Map<String, List<String>> targetsByJob;
     private final List<Path> ruleFiles;
+    /** "host:port" of an Alertmanager to send alerts to, or null. */
+    private final String alertmanager;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    private PrometheusServer(Path binary, Path dir, int port, Map<String, List<String>> targetsByJob, List<Path> ruleFiles) {
+    private PrometheusServer(Path binary, Path dir, int port, Map<String, List<String>> targetsByJob, List<Path> ruleFiles,
+                             String alertmanager) {
         super("prometheus", dir, Duration.ofSeconds(10));
         this.binary = binary;
         this.port = port;
         this.targetsByJob = Map.copyOf(targetsByJob);
         this.ruleFiles = List.copyOf(ruleFiles);
+        this.alertmanager = alertmanager;
     }
 
     /** Starts Prometheus scraping {@code target} ("host:port") with {@code ruleFiles} loaded; waits until ready. */
@@ -44,8 +48,14 @@ public final class PrometheusServer extends ServerProcess {
 
     /** Starts Prometheus scraping each job's targets ("host:port") with {@code ruleFiles} loaded; waits until ready. */
     public static PrometheusServer start(Map<String, List<String>> targetsByJob, List<Path> ruleFiles) {
+        return start(targetsByJob, ruleFiles, null);
+    }
+
+    /** As {@link #start(Map, List)}, sending alerts to the Alertmanager at {@code alertmanager} ("host:port"). */
+    public static PrometheusServer start(Map<String, List<String>> targetsByJob, List<Path> ruleFiles, String alertmanager) {
         Path binary = binary("prometheus", "prometheus");
-        return startInTempDir("prometheus", 1, dir -> new PrometheusServer(binary, dir, Ports.free(), targetsByJob, ruleFiles));
+        return startInTempDir("prometheus", 1,
+                dir -> new PrometheusServer(binary, dir, Ports.free(), targetsByJob, ruleFiles, alertmanager));
     }
 
     @Override
@@ -55,6 +65,12 @@ public final class PrometheusServer extends ServerProcess {
         StringBuilder jobs = new StringBuilder();
         targetsByJob.forEach((job, targets) -> jobs.append("  - job_name: ").append(job)
                 .append("\n    static_configs:\n      - targets: [\"").append(String.join("\", \"", targets)).append("\"]\n"));
+        String alerting = alertmanager == null ? "" : """
+                alerting:
+                  alertmanagers:
+                    - static_configs:
+                        - targets: ["%s"]
+                """.formatted(alertmanager);
         try {
             Files.writeString(dir.resolve("prometheus.yml"), """
                     global:
@@ -62,7 +78,7 @@ public final class PrometheusServer extends ServerProcess {
                       evaluation_interval: 1s
                     rule_files:
                     %sscrape_configs:
-                    %s""".formatted(rules, jobs));
+                    %s""".formatted(rules, jobs) + alerting);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write prometheus.yml", e);
         }
@@ -112,6 +128,11 @@ public final class PrometheusServer extends ServerProcess {
     /** The JSON answer of an instant query. */
     public String query(String promql) {
         return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).body();
+    }
+
+    /** "http://127.0.0.1:port", for people and links. */
+    public String url() {
+        return "http://" + Ports.HOST + ":" + port;
     }
 
     @Override

@@ -72,7 +72,8 @@ public final class ZooKeeperRegistry implements Registry {
                 // (re)connected: re-read at once rather than wait for the next cycle
                 reader.execute(() -> {
                     try {
-                        view.replace(readAll());
+                        long mark = view.mark();
+                        view.replace(readAll(), mark);
                         error = null;
                     } catch (Exception e) {
                         error = describe(e);
@@ -114,9 +115,10 @@ public final class ZooKeeperRegistry implements Registry {
 
     @Override
     public void resync() throws Exception {
+        long mark = view.mark();
         Future<Map<String, Map<String, String>>> read = reader.submit(this::readAll);
         try {
-            view.replace(read.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            view.replace(read.get(timeout.toMillis(), TimeUnit.MILLISECONDS), mark);
             error = connected ? null : "not connected";
         } catch (TimeoutException e) {
             read.cancel(true);

@@ -48,6 +48,11 @@ public final class ResultStore {
         version.incrementAndGet();
     }
 
+    /** Something a scrape shows changed outside the checks (a config reload): cached renderings are stale. */
+    public void touch() {
+        version.incrementAndGet();
+    }
+
     /** Grows with every update, so readers can tell whether anything changed since they last looked. */
     public long version() {
         return version.get();

@@ -109,7 +109,9 @@ public final class Scheduler implements AutoCloseable {
         }
         abandoned.set(false);
         Deadline deadline = Deadline.of(clock, start, check.timeout());
+        AtomicBoolean started = new AtomicBoolean();
         Future<CheckResult> f = worker.submit(() -> {
+            started.set(true);
             try {
                 return check.collect(deadline);
             } finally {
@@ -126,6 +128,11 @@ public final class Scheduler implements AutoCloseable {
         } catch (TimeoutException e) {
             abandoned.set(true);
             f.cancel(true);
+            if (!started.get()) {
+                // cancelled before a thread picked it up (a loaded machine): it never runs, so its finally never
+                // clears `running`, and every later cycle would report "previous cycle still running"
+                running.set(false);
+            }
             fail(check, "timed out after " + check.timeout().toMillis() + " ms", start);
         } catch (ExecutionException e) {
             fail(check, Errors.typed(Errors.unwrap(e)), start);

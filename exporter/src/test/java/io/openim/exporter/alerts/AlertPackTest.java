@@ -47,6 +47,8 @@ class AlertPackTest {
             "https://github.com/openim-exporter/openim-exporter/blob/main/docs/runbooks/";
 
     static final Set<String> SEVERITIES = Set.of("critical", "warning", "info");
+    /** The troubleshooting guide's stages (§2.1-2.5), or the exporter's own health: Alertmanager inhibits by it. */
+    static final Set<String> STAGES = Set.of("api", "rpc", "kafka", "persistence", "push", "exporter");
 
     /** The exporter's metric contract: the sample names of every family the modules declare. A name used in a rule or a test that is not here is a typo. */
     static final Set<String> KNOWN_METRICS = Modules.families().stream().map(MetricFamily::sampleName).collect(Collectors.toUnmodifiableSet());
@@ -271,7 +273,7 @@ class AlertPackTest {
                   runbook_url: "https://example.com/OpenIMBroken.md"
                 """);
         List<String> problems = ruleProblems(new Alert(Path.of("x.rules.yml"), "g", "OpenIMBroken", bad));
-        assertProblemMentions(problems, "severity", "for", "summary", "description", "runbook_url", "openim_discovery_endpoinds");
+        assertProblemMentions(problems, "severity", "stage", "for", "summary", "description", "runbook_url", "openim_discovery_endpoinds");
 
         JsonNode noFor = YAML.readTree("""
                 alert: OpenIMNoFor
@@ -411,6 +413,12 @@ class AlertPackTest {
         String severity = r.path("labels").path("severity").asText();
         if (!SEVERITIES.contains(severity)) {
             problems.add("labels.severity is '" + severity + "', expected one of " + new TreeSet<>(SEVERITIES));
+        }
+        // a rule may take its stage from its expression instead (OpenIMPipelineBroken{stage=<first broken>})
+        String stage = r.path("labels").path("stage").asText();
+        boolean stageFromExpr = stage.isEmpty() && r.path("expr").asText().contains("stage");
+        if (!STAGES.contains(stage) && !stageFromExpr) {
+            problems.add("labels.stage is '" + stage + "', expected one of " + new TreeSet<>(STAGES));
         }
         String forValue = r.path("for").asText();
         if (forValue.isBlank()) {

@@ -1,9 +1,7 @@
 package io.openim.exporter.discovery;
 
-import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.auth.Permission;
 import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
@@ -54,23 +52,14 @@ class EtcdAuthTest {
         reg.register("user", closer.keep(new LiveEndpoint()).address());
         reg.register("msg", closer.keep(new LiveEndpoint()).address());
 
-        try (Client admin = Client.builder().endpoints(etcd.url()).build()) {
-            Auth auth = admin.getAuthClient();
-            auth.userAdd(b("root"), b("rootpw")).get(5, TimeUnit.SECONDS);
-            auth.userGrantRole(b("root"), b("root")).get(5, TimeUnit.SECONDS);
-            auth.roleAdd(b("openim-reader")).get(5, TimeUnit.SECONDS);
-            auth.roleGrantPermission(b("openim-reader"), b("openim/"), b("openim0"), Permission.Type.READ).get(5, TimeUnit.SECONDS);
-            auth.userAdd(b("exporter"), b("readonly")).get(5, TimeUnit.SECONDS);
-            auth.userGrantRole(b("exporter"), b("openim-reader")).get(5, TimeUnit.SECONDS);
-            auth.authEnable().get(5, TimeUnit.SECONDS);
-        }
+        etcd.enableAuthWithReader("openim/", "exporter", "readonly");
 
         Exporter ok = exporter(etcd, "exporter", "readonly");
         Scrape.awaitValue(ok, Duration.ofSeconds(15), "openim_discovery_endpoints", 1, "registry", "etcd", "service", "user");
         Scrape.awaitValue(ok, Duration.ofSeconds(5), "openim_exporter_source_up", 1, "source", "etcd");
 
         // a deregistration by an authorised writer reaches the read-only watch
-        try (Client root = Client.builder().endpoints(etcd.url()).user(b("root")).password(b("rootpw")).build()) {
+        try (Client root = Client.builder().endpoints(etcd.url()).user(b("root")).password(b(EtcdServer.ROOT_PASSWORD)).build()) {
             root.getKVClient().delete(b(reg.key("msg", Scrape.of(ok.port()).text().lines()
                     .filter(l -> l.startsWith("openim_discovery_endpoint_up{") && l.contains("service=\"msg\""))
                     .map(l -> l.replaceAll(".*address=\"([^\"]+)\".*", "$1")).findFirst().orElseThrow()))).get(5, TimeUnit.SECONDS);

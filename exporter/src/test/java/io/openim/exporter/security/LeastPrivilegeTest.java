@@ -5,11 +5,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import io.etcd.jetcd.Auth;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.auth.Permission;
 import io.etcd.jetcd.options.WatchOption;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.netty.channel.Channel;
@@ -111,17 +109,8 @@ class LeastPrivilegeTest {
         EtcdRegistrant reg = closer.keep(new EtcdRegistrant(etcd.endpoint(), "openim", 60));
         reg.register("user", closer.keep(new LiveEndpoint()).address());
         reg.register("msg", closer.keep(new LiveEndpoint()).address());
-        try (Client admin = Client.builder().endpoints(etcd.url()).build()) {
-            Auth auth = admin.getAuthClient();
-            auth.userAdd(b("root"), b("rootpw")).get(5, TimeUnit.SECONDS);
-            auth.userGrantRole(b("root"), b("root")).get(5, TimeUnit.SECONDS);
-            auth.roleAdd(b("openim-reader")).get(5, TimeUnit.SECONDS);
-            auth.roleGrantPermission(b("openim-reader"), b("openim/"), b("openim0"), Permission.Type.READ).get(5, TimeUnit.SECONDS);
-            auth.userAdd(b("exporter"), b(ETCD_PW)).get(5, TimeUnit.SECONDS);
-            auth.userGrantRole(b("exporter"), b("openim-reader")).get(5, TimeUnit.SECONDS);
-            auth.authEnable().get(5, TimeUnit.SECONDS);
-        }
-        Client etcdRoot = closer.keep(Client.builder().endpoints(etcd.url()).user(b("root")).password(b("rootpw")).build());
+        etcd.enableAuthWithReader("openim/", "exporter", ETCD_PW);
+        Client etcdRoot = closer.keep(Client.builder().endpoints(etcd.url()).user(b("root")).password(b(EtcdServer.ROOT_PASSWORD)).build());
         try (Client exporterUser = Client.builder().endpoints(etcd.url()).user(b("exporter")).password(b(ETCD_PW)).build()) {
             Exception denied = assertThrows(Exception.class, () -> exporterUser.getKVClient().put(b("openim/x"), b("y")).get(5, TimeUnit.SECONDS));
             assertTrue(denied.toString().contains("permission denied"), "the role cannot write: " + denied);
