@@ -125,4 +125,37 @@ class LogsFollowTest {
             expect(e, 20, 20, "new dated file");
         }
     }
+
+    /**
+     * Thick writes (one every 5 ms) make the follow thread look on a timer without watching modifications: the
+     * lines are still counted as they come, exactly, a new dated file written to meanwhile is found, and once the
+     * writes stop, a single line is counted soon again (modifications are watched again).
+     */
+    @Test
+    void thickWritesAreCountedAndAQuietLineAfterThemToo() throws Exception {
+        Path f = dir.resolve("openim-service-log.2026-05-16");
+        append(f, lines(NOISE, 1));
+        try (Exporter e = TestExporter.start("""
+                discovery:
+                  enabled: false
+                logs:
+                  paths: ['%s/openim-service-log.*']
+                  start: beginning
+                  interval: 60s
+                  timeout: 10s
+                """.formatted(dir))) {
+            expect(e, 0, 1, "first cycle", Duration.ofSeconds(30));
+            for (int i = 0; i < 300; i++) {
+                append(f, lines(NOISE, 1));
+                if (i == 150) {
+                    append(dir.resolve("openim-service-log.2026-05-17"), lines(PIPE, 1));
+                }
+                Thread.sleep(5);
+            }
+            expect(e, 1, 301, "thick writes");
+            Thread.sleep(1500); // quiet: the thread watches modifications again
+            append(f, lines(PIPE, 1));
+            expect(e, 2, 301, "a line after the writes stopped");
+        }
+    }
 }
