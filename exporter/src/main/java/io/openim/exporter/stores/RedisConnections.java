@@ -127,17 +127,27 @@ public final class RedisConnections implements AutoCloseable {
      * refused AUTH as "Unable to connect to host:port", with the server's WRONGPASS/NOAUTH reply only as a cause.
      */
     public static String describe(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String m = t.getMessage() == null ? "" : t.getMessage();
-            if (t instanceof RedisCommandExecutionException) {
-                if (m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || m.contains("invalid password")
-                        || m.contains("invalid username-password")) {
-                    return "authentication failed: check the Redis username and password (" + Errors.message(t) + ")";
-                }
-                if (m.startsWith("NOPERM")) {
-                    return "permission denied: the Redis user needs read commands on the keys (" + Errors.message(t) + ")";
-                }
+        // Lettuce puts the server's answer to AUTH/HELLO in the cause chain, or as a suppressed exception of
+        // "Unable to connect", depending on which handshake step failed: look through both
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(e));
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (!todo.isEmpty()) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
             }
+            String m = t.getMessage() == null ? "" : t.getMessage();
+            if (m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || m.contains("invalid password")
+                    || m.contains("invalid username-password")) {
+                return "authentication failed: check the Redis username and password (" + Errors.message(t) + ")";
+            }
+            if (t instanceof RedisCommandExecutionException && m.startsWith("NOPERM")) {
+                return "permission denied: the Redis user needs read commands on the keys (" + Errors.message(t) + ")";
+            }
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
+            todo.addAll(List.of(t.getSuppressed()));
         }
         return Errors.message(Errors.unwrap(e));
     }
