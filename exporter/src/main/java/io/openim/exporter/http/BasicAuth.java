@@ -18,17 +18,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * the reason exporter-toolkit caches too); a changed hash or password misses the cache.
  */
 final class BasicAuth {
-    /** A hash of a random password nobody knows, at htpasswd's default cost. */
-    private static final String FIXED_HASH;
     private static final int CACHE_LIMIT = 1024;
 
-    static {
-        byte[] salt = new byte[16];
-        byte[] secret = new byte[24];
-        SecureRandom random = new SecureRandom();
-        random.nextBytes(salt);
-        random.nextBytes(secret);
-        FIXED_HASH = OpenBSDBCrypt.generate("2y", HexFormat.of().formatHex(secret).toCharArray(), salt, 10);
+    /**
+     * A hash of a random password nobody knows, at htpasswd's default cost: made on the first unknown user (a
+     * holder class), not at start, where its bcrypt cost some 100 ms of CPU to every exporter, auth or not.
+     */
+    private static final class Fixed {
+        static final String HASH;
+
+        static {
+            byte[] salt = new byte[16];
+            byte[] secret = new byte[24];
+            SecureRandom random = new SecureRandom();
+            random.nextBytes(salt);
+            random.nextBytes(secret);
+            HASH = OpenBSDBCrypt.generate("2y", HexFormat.of().formatHex(secret).toCharArray(), salt, 10);
+        }
     }
 
     private final Map<String, Boolean> verified = new ConcurrentHashMap<>();
@@ -41,7 +47,7 @@ final class BasicAuth {
         }
         String hash = users.get(credentials[0]);
         boolean known = hash != null;
-        String against = known ? hash : FIXED_HASH;
+        String against = known ? hash : Fixed.HASH;
         String key = digest(credentials[0], against, credentials[1]);
         if (known && verified.containsKey(key)) {
             return true;

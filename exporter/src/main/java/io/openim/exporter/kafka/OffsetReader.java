@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,8 +34,9 @@ import java.util.function.Predicate;
 
 /**
  * Reads a whole cycle in a constant number of batched Admin requests, whatever the number of groups and
- * partitions: (list groups) → describe groups ∥ committed offsets of all groups → describe topics →
- * log-end ∥ log-start offsets of all partitions. Every wait is bounded by the cycle's deadline.
+ * partitions: (list groups) → describe groups ∥ committed offsets of all groups → log-end ∥ log-start offsets of the
+ * committed partitions ∥ describe topics → log-end ∥ log-start offsets of partitions without a commit (usually none).
+ * Every wait is bounded by the cycle's deadline.
  */
 final class OffsetReader {
     private final Admin admin;
@@ -65,14 +67,13 @@ final class OffsetReader {
         }
         Map<String, OffsetSnapshot.GroupInfo> infos = new LinkedHashMap<>();
         Map<String, Map<TopicPartition, Long>> committed = new LinkedHashMap<>();
+        Map<String, KafkaFuture<ConsumerGroupDescription>> described = Map.of();
         if (!watched.isEmpty()) {
-            Map<String, KafkaFuture<ConsumerGroupDescription>> described = admin.describeConsumerGroups(watched,
-                    new DescribeConsumerGroupsOptions().timeoutMs(ms(deadline))).describedGroups();
+            described = admin.describeConsumerGroups(watched, new DescribeConsumerGroupsOptions().timeoutMs(ms(deadline))).describedGroups();
             Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
             watched.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec()));
             var offsets = admin.listConsumerGroupOffsets(specs, new ListConsumerGroupOffsetsOptions().timeoutMs(ms(deadline)));
             for (String g : watched) {
-                infos.put(g, info(described.get(g), deadline));
                 Map<TopicPartition, Long> c = new HashMap<>();
                 Map<TopicPartition, OffsetAndMetadata> m = orMissing(offsets.partitionsToOffsetAndMetadata(g), deadline, Map.of());
                 m.forEach((tp, om) -> {
@@ -83,13 +84,20 @@ final class OffsetReader {
                 committed.put(g, c);
             }
         }
+        // the log ends and starts of the committed partitions are asked for at once, and the topics described meanwhile:
+        // the descriptions only add partitions nobody committed on (asked for after), so a cycle waits one round less
+        Set<TopicPartition> asked = new HashSet<>();
+        committed.values().forEach(m -> asked.addAll(m.keySet()));
+        Offsets first = Offsets.ask(admin, asked, deadline);
+        for (String g : watched) {
+            infos.put(g, info(described.get(g), deadline));
+        }
         Set<String> topics = new TreeSet<>();
-        committed.values().forEach(m -> m.keySet().forEach(tp -> topics.add(tp.topic())));
+        asked.forEach(tp -> topics.add(tp.topic()));
         infos.values().forEach(i -> topics.addAll(i.topics()));
 
         Map<String, Integer> partitions = new LinkedHashMap<>();
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        Set<TopicPartition> more = new HashSet<>();
         if (!topics.isEmpty()) {
             Map<String, KafkaFuture<TopicDescription>> descs = admin.describeTopics(topics,
                     new DescribeTopicsOptions().timeoutMs(ms(deadline))).topicNameValues();
@@ -101,17 +109,44 @@ final class OffsetReader {
                 partitions.put(t, d.partitions().size());
                 d.partitions().forEach(p -> {
                     TopicPartition tp = new TopicPartition(t, p.partition());
-                    latest.put(tp, OffsetSpec.latest());
-                    earliest.put(tp, OffsetSpec.earliest());
+                    if (!asked.contains(tp)) {
+                        more.add(tp);
+                    }
                 });
             }
         }
         Map<TopicPartition, Long> logEnd = new HashMap<>();
         Map<TopicPartition, Long> logStart = new HashMap<>();
-        if (!latest.isEmpty()) {
-            ListOffsetsResult ends = admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(ms(deadline)));
-            ListOffsetsResult starts = admin.listOffsets(earliest, new ListOffsetsOptions().timeoutMs(ms(deadline)));
-            for (TopicPartition tp : latest.keySet()) {
+        Offsets second = Offsets.ask(admin, more, deadline);
+        for (Offsets o : List.of(first, second)) {
+            o.collect(partitions.keySet(), deadline, logEnd, logStart);
+        }
+        return new OffsetSnapshot(infos, committed, partitions, logEnd, logStart);
+    }
+
+    /** One pair of batched ListOffsets requests (latest and earliest) for a set of partitions. */
+    private record Offsets(Set<TopicPartition> partitions, ListOffsetsResult ends, ListOffsetsResult starts) {
+        static Offsets ask(Admin admin, Set<TopicPartition> partitions, long deadline) {
+            if (partitions.isEmpty()) {
+                return new Offsets(partitions, null, null);
+            }
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            partitions.forEach(tp -> {
+                latest.put(tp, OffsetSpec.latest());
+                earliest.put(tp, OffsetSpec.earliest());
+            });
+            return new Offsets(partitions, admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(ms(deadline))),
+                    admin.listOffsets(earliest, new ListOffsetsOptions().timeoutMs(ms(deadline))));
+        }
+
+        /** Waits for the answers of the partitions of {@code topics} (those still there) into the two maps. */
+        void collect(Set<String> topics, long deadline, Map<TopicPartition, Long> logEnd, Map<TopicPartition, Long> logStart)
+                throws Exception {
+            for (TopicPartition tp : partitions) {
+                if (!topics.contains(tp.topic())) {
+                    continue; // deleted meanwhile, as the descriptions say: no log end to measure against
+                }
                 ListOffsetsResult.ListOffsetsResultInfo e = orMissing(ends.partitionResult(tp), deadline, null);
                 ListOffsetsResult.ListOffsetsResultInfo s = orMissing(starts.partitionResult(tp), deadline, null);
                 if (e != null) {
@@ -122,7 +157,6 @@ final class OffsetReader {
                 }
             }
         }
-        return new OffsetSnapshot(infos, committed, partitions, logEnd, logStart);
     }
 
     private static OffsetSnapshot.GroupInfo info(KafkaFuture<ConsumerGroupDescription> f, long deadline) throws Exception {
