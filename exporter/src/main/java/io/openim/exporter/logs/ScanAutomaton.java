@@ -7,7 +7,8 @@ import java.util.List;
  * The {@link LiteralAutomaton} recompiled for scanning whole buffers: bytes in no literal share one class (so rows
  * are short and stay in cache) and '\n' has its own class that ends the line. Entries of {@link #table} are
  * next-state row offsets; a negative entry is a state with output ({@code ~offset}) or {@link #EOL}. A bit set of
- * the literals' first byte pairs lets the scan skip, at the root, positions where no literal can start.
+ * byte pairs lets the scan skip, at the root, positions where no literal can start: when every literal has at least 3
+ * bytes, only every second pair is looked at ({@link #skip2}), else every pair ({@link #skip}).
  */
 final class ScanAutomaton {
     static final int EOL = Integer.MIN_VALUE;
@@ -16,10 +17,13 @@ final class ScanAutomaton {
     final int[] classOf = new int[256];
     /** Row width: the number of byte classes. A row offset divided by it is the state. */
     final int width;
-    /** Bit set of the 2-byte prefixes of all literals, and of every pair starting with '\n' (8 KiB: stays in L1). */
+    /**
+     * Bit set of byte pairs (8 KiB: stays in L1) where a skip stops: the first two bytes of every literal and every
+     * pair starting with '\n'; with {@link #stride} 2 also bytes 2–3 of every literal and every pair ending in '\n'.
+     */
     final long[] starts = new long[1024];
-    /** False when a literal is a single byte: then no position can be skipped on its pair. */
-    final boolean canSkip;
+    /** How far a skip moves between looks: 2 (every literal 3 bytes or more), 1 (2 or more), 0: no skipping. */
+    final int stride;
 
     ScanAutomaton(LiteralAutomaton a, List<Signature> signatures) {
         int classes = 1;
@@ -48,23 +52,32 @@ final class ScanAutomaton {
         }
         this.width = classes;
 
-        boolean shortest2 = true;
+        int shortest = Integer.MAX_VALUE;
+        List<byte[]> literals = new java.util.ArrayList<>();
         for (Signature sig : signatures) {
             for (String lit : sig.literals()) {
                 byte[] lb = lit.getBytes(StandardCharsets.UTF_8);
-                if (lb.length < 2) {
-                    shortest2 = false;
-                } else {
-                    int key = ((lb[0] & 0xff) << 8) | (lb[1] & 0xff);
-                    starts[key >>> 6] |= 1L << (key & 63);
-                }
+                literals.add(lb);
+                shortest = Math.min(shortest, lb.length);
+            }
+        }
+        this.stride = shortest >= 3 ? 2 : shortest == 2 ? 1 : 0;
+        for (byte[] lb : literals) {
+            for (int at = 0; at < stride && at + 1 < lb.length; at++) {
+                set(lb[at], lb[at + 1]);
             }
         }
         for (int d = 0; d < 256; d++) {
-            int key = ('\n' << 8) | d;
-            starts[key >>> 6] |= 1L << (key & 63);
+            set('\n', d);
+            if (stride == 2) {
+                set(d, '\n');
+            }
         }
-        this.canSkip = shortest2;
+    }
+
+    private void set(int first, int second) {
+        int key = ((first & 0xff) << 8) | (second & 0xff);
+        starts[key >>> 6] |= 1L << (key & 63);
     }
 
     /**
@@ -86,5 +99,23 @@ final class ScanAutomaton {
             i++;
         }
         return i;
+    }
+
+    /**
+     * As {@link #skip}, looking only at the pairs at {@code i}, {@code i + 2}, …: a literal starting at an unlooked-at
+     * position has its bytes 2–3 in the next pair looked at, and a '\n' is in one of them too. Returns one before the
+     * first pair in the set (a literal may start there, or the '\n' is there), not before {@code i}; else {@code last}.
+     */
+    static int skip2(byte[] b, int i, int last, long[] st) {
+        int from = i;
+        while (i < last) {
+            int key = ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+            if ((st[key >>> 6] & (1L << key)) != 0) {
+                return i > from ? i - 1 : i;
+            }
+            i += 2;
+        }
+        // the byte at last was the second of a pair looked at (no '\n', no literal can finish), or is looked at now
+        return Math.min(i, last);
     }
 }

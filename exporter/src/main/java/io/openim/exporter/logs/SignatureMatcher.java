@@ -49,12 +49,12 @@ public final class SignatureMatcher {
         int found = 0;
         long stamp = ++line;
         final long[] st = scanner.starts;
-        final boolean canSkip = scanner.canSkip;
+        final int stride = scanner.stride;
         for (int i = from; i < to; i++) {
-            if (s == 0 && canSkip) {
+            if (s == 0 && stride != 0) {
                 // at the root, a byte pair that starts no literal moves the automaton nowhere: skip it without
                 // walking the table (the loads are independent, so this runs far faster than the table walk)
-                i = ScanAutomaton.skip(b, i, to - 1, st);
+                i = stride == 2 ? ScanAutomaton.skip2(b, i, to - 1, st) : ScanAutomaton.skip(b, i, to - 1, st);
             }
             int t = f[s + cls[b[i] & 0xff]];
             if (t >= 0) {

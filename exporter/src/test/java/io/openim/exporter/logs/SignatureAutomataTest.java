@@ -57,7 +57,7 @@ class SignatureAutomataTest {
         int afterA = s.table[s.classOf['a']];
         assertTrue(afterA > 0, "root → 'a' is a plain state");
         assertTrue(s.table[afterA + s.classOf['b']] < 0, "'ab' is a state with output");
-        assertTrue(s.canSkip);
+        assertEquals(1, s.stride, "a 2-byte literal: every pair is looked at");
 
         byte[] b = "zzzzab\nab".getBytes(StandardCharsets.UTF_8);
         assertEquals(4, ScanAutomaton.skip(b, 0, b.length - 1, s.starts), "first pair that starts a literal");
@@ -65,7 +65,25 @@ class SignatureAutomataTest {
         assertEquals(3, ScanAutomaton.skip("zzzz".getBytes(StandardCharsets.UTF_8), 0, 3, s.starts), "nothing: the last position");
 
         List<Signature> single = List.of(Signature.literals("x", "x"));
-        assertFalse(new ScanAutomaton(new LiteralAutomaton(single), single).canSkip);
+        assertEquals(0, new ScanAutomaton(new LiteralAutomaton(single), single).stride);
+    }
+
+    @Test
+    void withLiteralsOfThreeBytesOrMoreEverySecondPairIsLookedAt() {
+        List<Signature> sigs = List.of(Signature.literals("abc", "abc"));
+        ScanAutomaton s = new ScanAutomaton(new LiteralAutomaton(sigs), sigs);
+        assertEquals(2, s.stride);
+        //                 0123456789
+        byte[] even = "zzzzabczz".getBytes(StandardCharsets.UTF_8);
+        assertEquals(3, ScanAutomaton.skip2(even, 0, even.length - 1, s.starts), "'ab' at 4: the walk starts one before");
+        byte[] odd = "zzzzzabcz".getBytes(StandardCharsets.UTF_8);
+        assertEquals(5, ScanAutomaton.skip2(odd, 0, odd.length - 1, s.starts), "'bc' at 6: 'a' at 5 may start it");
+        byte[] nl = "zzzzz\nzzz".getBytes(StandardCharsets.UTF_8);
+        assertEquals(3, ScanAutomaton.skip2(nl, 0, nl.length - 1, s.starts), "a newline second in its pair stops the skip");
+        assertEquals(4, ScanAutomaton.skip2(nl, 4, nl.length - 1, s.starts), "never before where it started");
+        byte[] none = "zzzzzzz".getBytes(StandardCharsets.UTF_8);
+        assertEquals(6, ScanAutomaton.skip2(none, 0, 6, s.starts), "nothing: the last position, odd length");
+        assertEquals(5, ScanAutomaton.skip2(none, 0, 5, s.starts), "nothing: the last position, even length");
     }
 
     @Test

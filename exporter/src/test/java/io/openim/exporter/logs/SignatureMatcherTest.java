@@ -13,9 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The automaton against the obvious definition (String.contains per literal), on lines built to be tricky. */
 class SignatureMatcherTest {
 
-    private static List<Signature> signatures() {
+    /** With a 2-byte literal the scan looks at every byte pair; with literals of 3 bytes or more at every second. */
+    private static List<Signature> signatures(boolean twoByteLiteral) {
         List<Signature> s = new ArrayList<>(Signature.builtin());
-        s.add(Signature.literals("overlap", "err", "error, will", "ee"));
+        s.add(twoByteLiteral ? Signature.literals("overlap", "err", "error, will", "ee")
+                : Signature.literals("overlap", "err", "error, will", "eee", "\tab"));
         s.add(Signature.regex("port", "1637\\d"));
         return s;
     }
@@ -36,8 +38,18 @@ class SignatureMatcherTest {
     }
 
     @Test
-    void scanAndMatchAgreeWithContainsOnRandomLines() {
-        List<Signature> sigs = signatures();
+    void scanAndMatchAgreeWithContainsOnRandomLinesLookingAtEveryPair() {
+        scanAndMatchAgreeWithContains(signatures(true), 1);
+    }
+
+    @Test
+    void scanAndMatchAgreeWithContainsOnRandomLinesLookingAtEverySecondPair() {
+        scanAndMatchAgreeWithContains(signatures(false), 2);
+    }
+
+    /** The whole text in one scan, then in random pieces resumed where each scan left an unfinished line (as a follower). */
+    private static void scanAndMatchAgreeWithContains(List<Signature> sigs, int stride) {
+        assertEquals(stride, new ScanAutomaton(new LiteralAutomaton(sigs), sigs).stride);
         List<String> pieces = new ArrayList<>();
         sigs.forEach(s -> pieces.addAll(s.literals()));
         pieces.addAll(List.of("write: broken", " pipe", "wr", "consume", " err", "Subscribe", "16379", "e", "r", "\u001b[33m", "\t", "日志"));
@@ -71,6 +83,22 @@ class SignatureMatcherTest {
         assertEquals(bytes.length, end, "every line ended");
         assertEquals(lines.size(), lineCount[0]);
         assertArrayEquals(want, scanned, "scan");
+
+        long[] pieced = new long[sigs.size()];
+        lineCount[0] = 0;
+        int from = 0;
+        int to = 0;
+        while (from < bytes.length) {
+            to = Math.min(bytes.length, to + 1 + rnd.nextInt(300));
+            from = m.scan(bytes, from, to, (b, f, t, hits, count) -> {
+                lineCount[0]++;
+                for (int i = 0; i < count; i++) {
+                    pieced[hits[i]]++;
+                }
+            });
+        }
+        assertEquals(lines.size(), lineCount[0]);
+        assertArrayEquals(want, pieced, "scan in pieces");
 
         long[] matched = new long[sigs.size()];
         int[] hits = new int[sigs.size()];
