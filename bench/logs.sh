@@ -12,7 +12,8 @@
 # this build and, when BASELINE_JAR is set (an exporter jar built from an older commit), for that one in the same run.
 #
 # Environment: BYTES (1073741824), FOLLOW_S (30), SKIP_BUILD=1, JVM_FLAGS (extra flags for the exporter JVM),
-# KEEP_FILE=1 (keep the generated log in bench/out), CPU_ONLY=1 (only the CPU section), CPU_S (30), RATE (100000),
+# KEEP_FILE=1 (keep the generated log in bench/out), CPU_ONLY=1 (only the CPU section), CPU_S (30: a multiple of the
+# 15 s logs cycle, so an exporter that reads only in cycles is measured over whole cycles), CPU_RUNS (3), RATE (100000),
 # BASELINE_JAR. Needs Java 17, Maven, taskset; installs Debian's mtail if missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -110,19 +111,34 @@ declare -A CPU_IDLE CPU_LOAD CPU_RATE
 SAMPLE="$WORK/sample.log"
 java -cp "$WORK/sandbox.jar" io.openim.sandbox.OpenImLogWriter --generate "$SAMPLE" 30000000 >/dev/null
 LINE_LEN=$(head -n 100000 "$SAMPLE" | awk '{n += length($0) + 1} END {printf "%.0f", n / NR}')
-cpu_run this "$WORK/exporter.jar"
-[ -n "${BASELINE_JAR:-}" ] && cpu_run baseline "$BASELINE_JAR"
+# CPU_RUNS rounds, this build then the baseline: the machine's noise falls on both, the medians are compared
+CPU_RUNS=${CPU_RUNS:-3}
+declare -A RUNS_IDLE RUNS_LOAD
+for r in $(seq "$CPU_RUNS"); do
+  for tag in this baseline; do
+    if [ "$tag" = this ]; then jar="$WORK/exporter.jar"; else [ -n "${BASELINE_JAR:-}" ] || continue; jar=$BASELINE_JAR; fi
+    cpu_run "$tag" "$jar"
+    RUNS_IDLE[$tag]="${RUNS_IDLE[$tag]:-} ${CPU_IDLE[$tag]}"
+    RUNS_LOAD[$tag]="${RUNS_LOAD[$tag]:-} ${CPU_LOAD[$tag]}"
+  done
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 {
-  echo "## CPU while following: one run, $(date -u +%Y-%m-%dT%H:%MZ), $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "## CPU while following: $CPU_RUNS rounds, $(date -u +%Y-%m-%dT%H:%MZ), $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo
-  echo "Exporter jar with the launcher's flags, following one file; CPU % of one core over ${CPU_S} s (utime + stime)."
+  echo "Exporter jar with the launcher's flags, following one file; CPU % of one core over ${CPU_S} s (utime + stime), each"
+  echo "round this build then the baseline; medians compared."
   echo
-  echo "| exporter | idle | at ${RATE} lines/s offered | lines/s written (file growth) |"
-  echo "|---|---:|---:|---:|"
+  echo "| exporter | idle, each round | idle, median | at ${RATE} lines/s offered, each round | median | lines/s written (file growth, last round) |"
+  echo "|---|---|---:|---|---:|---:|"
   for tag in this baseline; do
     [ -n "${CPU_IDLE[$tag]:-}" ] || continue
-    echo "| $tag | ${CPU_IDLE[$tag]} % | ${CPU_LOAD[$tag]} % | ${CPU_RATE[$tag]} |"
+    echo "| $tag |${RUNS_IDLE[$tag]} | $(echo "${RUNS_IDLE[$tag]}" | median) % |${RUNS_LOAD[$tag]} | $(echo "${RUNS_LOAD[$tag]}" | median) % | ${CPU_RATE[$tag]} |"
   done
+  if [ -n "${CPU_IDLE[baseline]:-}" ]; then
+    echo
+    echo "this / baseline at ${RATE} lines/s: $(echo "scale=2; $(echo "${RUNS_LOAD[this]}" | median) / $(echo "${RUNS_LOAD[baseline]}" | median)" | bc -l)x (medians)"
+  fi
 } | tee "$OUT/cpu.md"
 [ "${CPU_ONLY:-0}" = 1 ] && exit 0
 elapsed() { echo "$2 - $1" | bc -l; }

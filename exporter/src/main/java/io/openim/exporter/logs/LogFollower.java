@@ -217,6 +217,16 @@ final class LogFollower implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * A copy of this file starting with {@code head} holds whole lines up to {@code lineEnd} and reads them: when this
+     * file is not truncated yet (still the same first bytes), it goes on after them. Pod logs are never copied so.
+     */
+    void copiedUpTo(byte[] head, long lineEnd) {
+        if (cri == null && sameHead(head) && committed < lineEnd) {
+            committed = lineEnd;
+        }
+    }
+
     long bytesRead() {
         return bytesRead;
     }

@@ -33,7 +33,11 @@ final class StartOffset {
         for (LogFollower f : followed) {
             long copied = f.copyOffset(head, size);
             if (copied >= 0) {
-                return copied; // a copy of a followed file (copytruncate): its start is read already
+                // a copy of a followed file (copytruncate): its start is read already. Found before logrotate truncates
+                // the original, the copy's lines past that point are in both files: the copy reads them, the original
+                // goes on after them, so they are counted once (at most the copy's unfinished last line is in both)
+                f.copiedUpTo(head, lastLineEnd(p, size));
+                return copied;
             }
         }
         if (atEnd) {

@@ -197,6 +197,26 @@ class LogsCheckTest {
     }
 
     @Test
+    void aCopyListedBeforeLogrotateTruncatesIsReadOnce() throws Exception {
+        Path f = dir.resolve("openim-service-log.2026-05-16");
+        append(f, lines(Format.CONSOLE, PIPE, 3));
+        LogsCheck c = check("beginning");
+        assertEquals(3, run(c).signature("broken_pipe"));
+        append(f, lines(Format.CONSOLE, PIPE, 4));
+        // logrotate has copied but not yet truncated when the cycle lists: the 4 lines are in both files
+        Files.copy(f, dir.resolve("openim-service-log.2026-05-16.1"), StandardCopyOption.COPY_ATTRIBUTES);
+        assertEquals(7, run(c).signature("broken_pipe"));
+        append(f, lines(Format.CONSOLE, PIPE, 1)); // written before the truncation: only in the original
+        assertEquals(8, run(c).signature("broken_pipe"));
+        try (var ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        append(f, lines(Format.JSON, PIPE, 2));
+        assertEquals(10, run(c).signature("broken_pipe"));
+        assertEquals(10, run(c).signature("broken_pipe"));
+    }
+
+    @Test
     void aDirectoryThatCannotBeListedForAWhileIsNotReadAgainFromZero() throws Exception {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         Path f = logs.resolve("openim-service-log.2026-05-16");
