@@ -8,7 +8,8 @@
 #     or the exact errors from its log.
 # Results: printed and written to bench/out/kafka/results.md. About 3-5 minutes on 2 cores plus the build.
 # Environment: PARTITIONS (2000), GROUPS (50), MESSAGES_PER_PARTITION (20), CYCLES (10), CLI_RUNS (3),
-# BURROW_TIMEOUT_S (180), SKIP_BUILD=1 (reuse the last build), JAVA_OPTS (exporter JVM flags; default: the launcher's).
+# BURROW_TIMEOUT_S (180), START_RUNS (3 alternating starts of each, timed to every group answered and to every group
+# right), POLL_MS (100), SKIP_BUILD=1 (reuse the last build), JAVA_OPTS (exporter JVM flags; default: the launcher's).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
