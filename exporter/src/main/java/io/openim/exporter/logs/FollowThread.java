@@ -9,8 +9,8 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,10 +40,11 @@ final class FollowThread implements AutoCloseable {
 
     private final WatchService watcher;
     private final Thread thread;
-    private final Set<Path> watched = new HashSet<>();
+    /** Added to by looks and by the cycle (which watches what it follows at once, not at the next idle look). */
+    private final Set<Path> watched = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
-    /** Writes come thick: looks come every BUSY_GAP and modifications are not watched. Follow thread only. */
-    private boolean busy;
+    /** Writes come thick: looks come every BUSY_GAP and modifications are not watched. Set by the follow thread only. */
+    private volatile boolean busy;
 
     FollowThread(Look look, Runnable changed) {
         WatchService w;
@@ -58,7 +59,7 @@ final class FollowThread implements AutoCloseable {
         thread.start();
     }
 
-    /** Watches {@code dir} for created (and, unless busy, modified) files, once. Called from a look (this thread). */
+    /** Watches {@code dir} for created (and, unless busy, modified) files, once. Called from a look or a cycle. */
     void watch(Path dir) {
         if (watcher != null && watched.add(dir) && !register(dir)) {
             watched.remove(dir); // tried again at the next look; the idle look covers it meanwhile

@@ -93,6 +93,11 @@ public final class LogsCheck implements Check {
             files.forgetWaitingExcept(seen);
         }
         state.save(files::offsets, counter);
+        if (follower != null) {
+            // new files' directories are watched now: the first lines after start or a new pod show at once, not at
+            // the follow thread's next idle look up to a second later
+            files.directories().forEach(follower::watch);
+        }
 
         statuses = sources.stream().map(src -> src.status(errors.of(src))).toList();
         errors.endCycle(); // an error that cleared is logged again if it returns

@@ -179,9 +179,7 @@ class LogsCheckTest {
         assertEquals(3, run(c).signature("broken_pipe"));
         append(f, lines(Format.CONSOLE, PIPE, 4)); // not read yet when logrotate copies
         Files.copy(f, dir.resolve("openim-service-log.2026-05-16.1"), StandardCopyOption.COPY_ATTRIBUTES);
-        try (var ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE)) {
-            ch.truncate(0);
-        }
+        truncate(f);
         append(f, lines(Format.JSON, PIPE, 2));
         LogsResult r = run(c);
         assertEquals(9, r.signature("broken_pipe"), r.summary());
@@ -189,9 +187,7 @@ class LogsCheckTest {
         // truncated and already longer again than what was read before: the first bytes tell
         append(f, lines(Format.JSON, NOISE, 50));
         run(c);
-        try (var ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE)) {
-            ch.truncate(0);
-        }
+        truncate(f);
         append(f, lines(Format.CONSOLE, NOISE, 60) + lines(Format.CONSOLE, PIPE, 1));
         assertEquals(10, run(c).signature("broken_pipe"));
     }
@@ -208,9 +204,7 @@ class LogsCheckTest {
         assertEquals(7, run(c).signature("broken_pipe"));
         append(f, lines(Format.CONSOLE, PIPE, 1)); // written before the truncation: only in the original
         assertEquals(8, run(c).signature("broken_pipe"));
-        try (var ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE)) {
-            ch.truncate(0);
-        }
+        truncate(f);
         append(f, lines(Format.JSON, PIPE, 2));
         assertEquals(10, run(c).signature("broken_pipe"));
         assertEquals(10, run(c).signature("broken_pipe"));
@@ -356,5 +350,12 @@ class LogsCheckTest {
         assertEquals(size, r.report(source).bytesRead(), "the rest on the third cycle");
         assertEquals(written, r.signature("openim-msggateway", "broken_pipe"));
         assertEquals(written, r.totalLines());
+    }
+
+    /** What logrotate's copytruncate does after copying. */
+    private static void truncate(Path f) throws Exception {
+        try (var ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
     }
 }
