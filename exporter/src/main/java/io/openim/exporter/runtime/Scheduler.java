@@ -109,9 +109,13 @@ public final class Scheduler implements AutoCloseable {
         }
         abandoned.set(false);
         Deadline deadline = Deadline.of(clock, start, check.timeout());
-        AtomicBoolean started = new AtomicBoolean();
+        // whoever claims the cycle first owns `running`: the worker by starting it, or a timeout that came before any
+        // thread picked it up (a loaded machine), which then clears `running` itself since the cycle will never run
+        AtomicBoolean claimed = new AtomicBoolean();
         Future<CheckResult> f = worker.submit(() -> {
-            started.set(true);
+            if (!claimed.compareAndSet(false, true)) {
+                return null; // abandoned before it started
+            }
             try {
                 return check.collect(deadline);
             } finally {
@@ -128,9 +132,8 @@ public final class Scheduler implements AutoCloseable {
         } catch (TimeoutException e) {
             abandoned.set(true);
             f.cancel(true);
-            if (!started.get()) {
-                // cancelled before a thread picked it up (a loaded machine): it never runs, so its finally never
-                // clears `running`, and every later cycle would report "previous cycle still running"
+            if (claimed.compareAndSet(false, true)) {
+                // else every later cycle would report "previous cycle still running"
                 running.set(false);
             }
             fail(check, "timed out after " + check.timeout().toMillis() + " ms", start);
