@@ -676,6 +676,15 @@ def kafka():
                 "by kafka.maxSeries. Normal: no error series, 0 dropped.", "short",
                 [("max by (%s, reason) (openim_kafka_error%s)" % (DEP, s()), "error {{reason}}"),
                  ("max by (%s) (openim_kafka_series_dropped%s)" % (DEP, s()), "dropped series")], w=12))
+    p.append(ts("Where the lag in seconds comes from",
+                "Lagging (group, partition) pairs whose lag in seconds is the age of the record at the committed offset "
+                "(timestamp) or interpolated from the log-end history (interpolated), and why interpolated: deleted "
+                "(by retention), unauthorized (the exporter's principal has no Read on the topic: see "
+                "docs/kafka-lag.md for the ACLs), over_budget (more lagging partitions than kafka.lagTimestamps "
+                "allows a cycle), no_record, error. Normal: timestamp only.", "short",
+                [("max by (%s, source) (openim_kafka_lag_seconds_source%s)" % (DEP, s()), "{{source}}"),
+                 ("max by (%s, reason) (openim_kafka_lag_seconds_fallback%s)" % (DEP, s()), "interpolated: {{reason}}")],
+                w=12))
     p.append(ts("Kafka consumer errors logged",
                 "Consumer loop errors per service from the logs (consume err, will retry in 5 seconds). \"Subscribe "
                 "returned normally\" is normal and not counted here.", "ops",
