@@ -218,11 +218,11 @@ final class LogFollower implements AutoCloseable {
     }
 
     /**
-     * A copy of this file starting with {@code head} holds whole lines up to {@code lineEnd} and reads them: when this
-     * file is not truncated yet (still the same first bytes), it goes on after them. Pod logs are never copied so.
+     * A copy of this file, not truncated yet (the copy has its first bytes), holds whole lines up to {@code lineEnd}
+     * and reads them: this file goes on after them. Pod logs are never copied so.
      */
-    void copiedUpTo(byte[] head, long lineEnd) {
-        if (cri == null && sameHead(head) && committed < lineEnd) {
+    void copiedUpTo(long lineEnd) {
+        if (cri == null && committed < lineEnd) {
             committed = lineEnd;
         }
     }

@@ -36,7 +36,9 @@ final class StartOffset {
                 // a copy of a followed file (copytruncate): its start is read already. Found before logrotate truncates
                 // the original, the copy's lines past that point are in both files: the copy reads them, the original
                 // goes on after them, so they are counted once (at most the copy's unfinished last line is in both)
-                f.copiedUpTo(head, lastLineEnd(p, size));
+                if (f.sameHead(head)) {
+                    f.copiedUpTo(lastLineEnd(p, size));
+                }
                 return copied;
             }
         }
