@@ -29,7 +29,9 @@ import io.grpc.stub.StreamObserver;
  * again with a new lease, as newer tools versions do, so a registry outage heals like in production.
  */
 public final class EtcdRegistrant implements AutoCloseable {
-    private static final long OP_TIMEOUT_S = 5;
+    // After etcd restarts, gRPC reconnects on its backoff schedule (1 s, x1.6, up to 2 min), a few seconds after a
+    // 20 s outage; jetcd's calls wait for the connection, so an operation must outlast that wait, as OpenIM's do.
+    private static final long OP_TIMEOUT_S = 30;
     // short attempts while etcd is down, so the key is back soon after etcd is
     private static final long RETRY_TIMEOUT_S = 2;
     private static final long RETRY_DELAY_MS = 500;
@@ -87,12 +89,11 @@ public final class EtcdRegistrant implements AutoCloseable {
     public synchronized void deregister(String service, String address) {
         requireAlive();
         String key = key(service, address);
+        await(client.getKVClient().delete(bytes(key)));
+        // only once the key is gone: a failed delete leaves the registration alive and kept alive, as it was
         Registration r = registrations.remove(key);
         if (r != null) {
             r.keepAlive().close();
-        }
-        await(client.getKVClient().delete(bytes(key)));
-        if (r != null) {
             try {
                 await(client.getLeaseClient().revoke(r.leaseId()));
             } catch (IllegalStateException e) {

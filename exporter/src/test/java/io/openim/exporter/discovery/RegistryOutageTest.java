@@ -1,5 +1,6 @@
 package io.openim.exporter.discovery;
 
+import io.etcd.jetcd.Client;
 import io.openim.exporter.Closer;
 import io.openim.exporter.Exporter;
 import io.openim.exporter.Scrape;
@@ -13,10 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.openim.exporter.Scrape.value;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A registry going down and coming back: source_up goes 0 then 1 with no restart of the exporter,
@@ -79,5 +85,40 @@ class RegistryOutageTest {
         await(e, "openim_exporter_source_up", 1, "source", "zookeeper");
         // the registrant's session survived the short outage, so its node is back in view
         await(e, "openim_discovery_endpoints", 1, "registry", "zookeeper", "service", "user");
+    }
+
+    /**
+     * After an outage long enough for gRPC's reconnect backoff to grow (attempts at about 1, 2.6, 5.2, 9.3, 16 s),
+     * the first re-read after etcd returns succeeds: every unanswered re-read dialled a fresh client. The old client
+     * would wait for its next scheduled attempt, seconds (after two minutes down, a minute) after etcd is back.
+     */
+    @Test
+    void etcdIsReadAgainAtTheFirstResyncAfterALongOutage() throws Exception {
+        EtcdServer etcd = closer.keep(EtcdServer.start());
+        EtcdRegistrant reg = closer.keep(new EtcdRegistrant(etcd.endpoint(), "openim", 60));
+        reg.register("user", "127.0.0.1:10110");
+        AtomicInteger dials = new AtomicInteger();
+        EtcdRegistry registry = closer.keep(new EtcdRegistry(() -> {
+            dials.incrementAndGet();
+            return Client.builder().endpoints(etcd.url()).build();
+        }, "openim", Duration.ofSeconds(1)));
+        registry.resync();
+        assertEquals(1, dials.get());
+
+        etcd.stop();
+        long downUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+        int failed = 0;
+        while (System.nanoTime() < downUntil) {
+            assertThrows(Exception.class, registry::resync);
+            failed++;
+            assertFalse(registry.snapshot().up());
+        }
+        assertEquals(1 + failed, dials.get(), "every unanswered re-read dials afresh");
+        etcd.restart();
+
+        registry.resync();
+        assertTrue(registry.snapshot().up(), registry.snapshot().error());
+        assertEquals(Set.of("127.0.0.1:10110"), Set.copyOf(registry.snapshot().addresses().get("user")));
+        assertEquals(1 + failed, dials.get(), "a healthy re-read keeps its client");
     }
 }
