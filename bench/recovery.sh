@@ -3,8 +3,8 @@
 # of OUTAGES seconds and starts again with its data; the time from etcd answering /health to
 # openim_exporter_source_up{source="etcd"} 1, for this build and, when BASELINE_JAR is set (an exporter jar built from
 # an older commit), for that one, both running at once with the launcher's JVM flags and the default 15 s cycle.
-# Results: bench/out/recovery/recovery.md. About 4 minutes with the default OUTAGES plus the build.
-# Environment: OUTAGES ("30 120", seconds), BASELINE_JAR, SKIP_BUILD=1. Needs etcd-server (as bench/run.sh).
+# Results: bench/out/recovery/recovery.md. About 5 minutes with the default OUTAGES plus the build.
+# Environment: OUTAGES ("60 120", seconds), BASELINE_JAR, SKIP_BUILD=1. Needs etcd-server (as bench/run.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * {@code OUTAGES} seconds, then starts again with its data; the time from etcd answering {@code /health} to
  * {@code openim_exporter_source_up{source="etcd"} 1} at /metrics, for this build and, when given, a baseline jar,
  * both started before the outage with the default 15 s discovery cycle and polled every 100 ms in the same run.
- * Usage: {@code RecoveryBench OUT_DIR EXPORTER_JAR "JVM FLAGS" [BASELINE_JAR]}; environment OUTAGES ("30 120").
+ * Usage: {@code RecoveryBench OUT_DIR EXPORTER_JAR "JVM FLAGS" [BASELINE_JAR]}; environment OUTAGES ("60 120").
  */
 public final class RecoveryBench {
     private static final long GIVE_UP_S = 240;
@@ -36,7 +36,7 @@ public final class RecoveryBench {
             jars.put("baseline", Paths.get(args[3]));
         }
         List<Integer> outages = new ArrayList<>();
-        for (String s : System.getenv().getOrDefault("OUTAGES", "30 120").trim().split("\\s+")) {
+        for (String s : System.getenv().getOrDefault("OUTAGES", "60 120").trim().split("\\s+")) {
             outages.add(Integer.parseInt(s));
         }
         List<String> report = new ArrayList<>();
