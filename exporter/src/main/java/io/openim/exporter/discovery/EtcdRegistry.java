@@ -5,7 +5,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
@@ -131,15 +130,8 @@ public final class EtcdRegistry implements Registry {
         old.close();
     }
 
-    private static boolean unanswered(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.util.concurrent.TimeoutException
-                    || t instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE
-                    || t instanceof EtcdException ee && ee.getErrorCode() == ErrorCode.UNAVAILABLE) {
-                return true;
-            }
-        }
-        return false;
+    private static boolean unanswered(Exception e) {
+        return e instanceof java.util.concurrent.TimeoutException || hasCode(e, io.grpc.Status.Code.UNAVAILABLE);
     }
 
     /** One entry of a full read; {@code value} is null for a value too large to fetch (an invalid entry). */
@@ -213,14 +205,15 @@ public final class EtcdRegistry implements Registry {
     }
 
     private static boolean tooLarge(Throwable e) {
+        return hasCode(e, io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+    }
+
+    /** Whether gRPC's status, or jetcd's error code of the same name, anywhere in the cause chain is {@code code}. */
+    private static boolean hasCode(Throwable e, io.grpc.Status.Code code) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
-                return true;
-            }
-            if (t instanceof io.grpc.StatusException s && s.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
-                return true;
-            }
-            if (t instanceof EtcdException ee && ee.getErrorCode() == ErrorCode.RESOURCE_EXHAUSTED) {
+            if (t instanceof io.grpc.StatusRuntimeException s && s.getStatus().getCode() == code
+                    || t instanceof io.grpc.StatusException se && se.getStatus().getCode() == code
+                    || t instanceof EtcdException ee && ee.getErrorCode() != null && ee.getErrorCode().name().equals(code.name())) {
                 return true;
             }
         }
