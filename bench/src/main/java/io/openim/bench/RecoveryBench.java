@@ -64,7 +64,7 @@ public final class RecoveryBench {
                     long back = System.nanoTime();
                     List<Double> took = new ArrayList<>();
                     for (ExporterProcess e : exporters) {
-                        took.add(until(e, 1, back));
+                        took.add(until(e, 1, back, GIVE_UP_S));
                     }
                     StringBuilder row = new StringBuilder("| " + outage + " s |");
                     took.forEach(t -> row.append(String.format(" %.1f s |", t)));
@@ -85,21 +85,21 @@ public final class RecoveryBench {
         System.out.println(String.join("\n", report));
     }
 
-    /** Seconds from {@code t0} until the exporter's etcd source_up is {@code want} (polled every 100 ms). */
-    private static double until(ExporterProcess e, double want, long t0) throws InterruptedException {
-        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(GIVE_UP_S)) {
+    /** Seconds from {@code t0} until the exporter's etcd source_up is {@code want} (polled every 100 ms); {@code limitS} if never. */
+    private static double until(ExporterProcess e, double want, long t0, long limitS) throws InterruptedException {
+        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(limitS)) {
             if (sourceUp(e) == want) {
                 return (System.nanoTime() - t0) / 1e9;
             }
             Thread.sleep(100);
         }
-        return GIVE_UP_S;
+        return limitS;
     }
 
     private static void awaitAll(List<ExporterProcess> exporters, double want, int seconds, String what) throws InterruptedException {
         long t0 = System.nanoTime();
         for (ExporterProcess e : exporters) {
-            if (until(e, want, t0) > seconds) {
+            if (until(e, want, t0, seconds) >= seconds) {
                 throw new IllegalStateException(e.name() + ": not " + what + " within " + seconds + " s; see " + e.log());
             }
         }
